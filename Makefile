@@ -1,0 +1,122 @@
+# Fallow build. `make` builds the hypervisor ELF and the default ISO,
+# `make test` runs host unit tests and boot scenarios, `make run` boots the
+# default scenario under the best emulator available.
+
+VERSION := 0.1.0
+BUILD := build
+HOST := $(BUILD)/host
+
+.DEFAULT_GOAL := all
+.PHONY: all run test unit boot-tests deps deps-build deps-test clean bench fuzz iso
+
+# ---------------------------------------------------------------- hypervisor
+HV_CC := gcc
+HV_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
+	-mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-avx -mgeneral-regs-only \
+	-mcmodel=small -fno-pie -fno-pic -fno-stack-protector \
+	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-I. -DFALLOW_VERSION='"$(VERSION)"' -DFALLOW_HYPERVISOR=1
+HV_ASFLAGS := -g -I. -D__ASSEMBLY__
+HV_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -no-pie -T linker.ld
+
+HV_SRCS := $(sort $(wildcard boot/*.S boot/*.c arch/x86_64/*.S arch/x86_64/*.c \
+	vmx/*.c mm/*.c lib/*.c))
+HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
+
+# tmem/ is linked into the hypervisor once the hypercalls exist; until then
+# it is still compiled with the hypervisor's flags so it stays freestanding.
+TMEM_HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(sort $(wildcard tmem/*.c)))
+
+all: $(BUILD)/fallow.elf $(BUILD)/fallow.iso $(TMEM_HV_OBJS)
+
+$(BUILD)/hv/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(HV_CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/hv/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(HV_CC) $(HV_ASFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/fallow.elf: $(HV_OBJS) linker.ld
+	$(HV_CC) $(HV_LDFLAGS) -o $@ $(HV_OBJS) -lgcc
+	@grub-file --is-x86-multiboot2 $@ 2>/dev/null || \
+		{ command -v grub-file >/dev/null || exit 0; echo "$@: not a multiboot2 image"; exit 1; }
+
+# The default scenario's ISO. tools/mkiso.sh turns a grub.cfg fragment
+# (module lines and the kernel command line) into a bootable ISO.
+DEFAULT_SCENARIO := tests/qemu-runs/default.cfg
+$(BUILD)/fallow.iso: $(BUILD)/fallow.elf $(DEFAULT_SCENARIO) tools/mkiso.sh | deps-build
+	tools/mkiso.sh $(BUILD)/fallow.elf $(DEFAULT_SCENARIO) $@
+
+iso: $(BUILD)/fallow.iso
+
+run: all
+	tools/run.sh $(BUILD)/fallow.iso
+
+# ---------------------------------------------------------------- host side
+# Arch-free code (mm/, tmem/, lib/) built for Linux with sanitizers, so the
+# same files the hypervisor runs are unit-tested here.
+HOST_CC := cc
+HOST_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+HOST_CFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer $(HOST_SAN) \
+	-Wall -Wextra -Werror -Wshadow -I. -D_DEFAULT_SOURCE -DFALLOW_HOST=1 \
+	-DFALLOW_VERSION='"$(VERSION)"'
+HOST_LDLIBS := -lcmocka
+
+HOST_LIB_SRCS := $(sort $(wildcard mm/*.c tmem/*.c lib/*.c))
+HOST_LIB_OBJS := $(patsubst %,$(HOST)/obj/%.o,$(HOST_LIB_SRCS))
+HOST_LIB := $(HOST)/libfallow.a
+
+# tests/unit/test_*.c each become one binary; tests/unit/support_*.c are
+# linked into all of them (host "platform" pieces such as the phys arena).
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_SUPPORT := $(patsubst %,$(HOST)/obj/%.o,$(sort $(wildcard tests/unit/support_*.c)))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(HOST)/tests/%,$(UNIT_SRCS))
+
+$(HOST)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(HOST_LIB): $(HOST_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+# Extra libraries a unit test needs are named in a comment in its source:
+#   /* unit-ldlibs: -llz4 */
+$(HOST)/tests/%: tests/unit/%.c $(HOST_LIB) $(UNIT_SUPPORT)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(UNIT_SUPPORT) $(HOST_LIB) $(HOST_LDLIBS) \
+		$$(sed -n 's|.*unit-ldlibs:\(.*\)\*/.*|\1|p' $<)
+
+$(HOST_LIB_OBJS) $(UNIT_SUPPORT) $(UNIT_BINS): | deps-test
+
+unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do \
+		echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+boot-tests: all | deps-test
+	python3 tests/qemu-runs/runner.py --build $(BUILD)
+
+# Module fragments add targets of their own (fuzzers, benchmarks, host
+# tools) and extend TEST_EXTRA with test steps that `make test` runs.
+TEST_EXTRA :=
+-include $(sort $(wildcard mk/*.mk))
+
+test: unit $(TEST_EXTRA) boot-tests
+
+# tools/deps.sh installs missing Debian packages when run as root with
+# apt-get, and otherwise names them and stops.
+deps:
+	tools/deps.sh all
+
+deps-build:
+	@tools/deps.sh build
+
+deps-test:
+	@tools/deps.sh test
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(HV_OBJS:.o=.d) $(HOST_LIB_OBJS:.o=.d) $(TMEM_HV_OBJS:.o=.d)

@@ -1,0 +1,22 @@
+/* CPU exceptions: the frame isr.S builds, and the handler that prints
+ * everything needed to debug from a serial log, then powers off. */
+#ifndef FALLOW_ARCH_EXCEPTION_H
+#define FALLOW_ARCH_EXCEPTION_H
+
+#include <stdint.h>
+
+/* In memory order, lowest address first: the registers isr_common pushed
+ * (last pushed first), the stub's vector and error code, then what the CPU
+ * pushed. */
+struct exception_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error_code;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+/* Called from isr.S. Does not return today; when some vector is later
+ * handled and resumed, returning resumes the interrupted code. */
+void exception_handle(struct exception_frame *f);
+
+#endif

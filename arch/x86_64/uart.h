@@ -1,0 +1,11 @@
+/* The 16550 UART on COM1: the hypervisor's console. */
+#ifndef FALLOW_ARCH_UART_H
+#define FALLOW_ARCH_UART_H
+
+#include <stddef.h>
+
+void uart_init(void);
+/* Writes bytes as they are, except "\n" which becomes "\r\n". */
+void uart_write(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,18 @@
+/* The hypervisor's own command line (the multiboot2 `multiboot2` line's
+ * words after the kernel path). */
+#ifndef FALLOW_BOOT_OPTIONS_H
+#define FALLOW_BOOT_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct kernel_options {
+	bool console_e9;     /* console=e9: mirror the console to port 0xE9 */
+	bool selftest_mm;    /* selftest=mm: frame allocator self-test */
+	bool selftest_fault; /* selftest=fault: take a page fault on purpose */
+};
+
+/* Returns 0, or a negative ERR_* with a one-line reason in err. */
+int options_parse(const char *line, struct kernel_options *o, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Build a GRUB rescue ISO that boots Fallow.
+#   tools/mkiso.sh KERNEL.elf FRAGMENT.cfg OUT.iso
+# FRAGMENT holds the body of the boot entry: one `multiboot2 /boot/fallow.elf
+# OPTIONS` line and any `module2 /boot/guests/NAME.elf OPTIONS` lines. Every
+# /boot/guests/NAME.elf it names is copied from guests/ beside KERNEL.
+set -eu
+[ $# -eq 3 ] || { echo "usage: $0 KERNEL.elf FRAGMENT.cfg OUT.iso" >&2; exit 2; }
+kernel=$1 frag=$2 out=$3
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+iso=$dir/iso
+mkdir -p "$iso/boot/grub" "$iso/boot/guests"
+cp "$kernel" "$iso/boot/fallow.elf"
+for g in $(sed -n 's|^[[:space:]]*module2[[:space:]]\{1,\}/boot/guests/\([^[:space:]]*\).*|\1|p' "$frag" | sort -u); do
+	src=$(dirname "$kernel")/guests/$g
+	[ -f "$src" ] || { echo "mkiso: $frag names /boot/guests/$g but $src does not exist" >&2; exit 1; }
+	cp "$src" "$iso/boot/guests/$g"
+done
+{
+	echo 'serial --unit=0 --speed=115200'
+	echo 'terminal_input serial'
+	echo 'terminal_output serial'
+	echo 'set timeout=0'
+	echo 'menuentry "Fallow" {'
+	grep -v '^[[:space:]]*#' "$frag" | sed '/^[[:space:]]*$/d; s/^/\t/'
+	echo '	boot'
+	echo '}'
+} > "$iso/boot/grub/grub.cfg"
+mkdir -p "$(dirname "$out")"
+grub-mkrescue -o "$out" "$iso" >"$dir/mkrescue.log" 2>&1 || { cat "$dir/mkrescue.log" >&2; exit 1; }
