@@ -10,6 +10,7 @@
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/panic.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/pic.h"
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/tsc.h"
 #include "boot/options.h"
@@ -19,6 +20,7 @@
 #include "mm/memmap.h"
 #include "mm/selftest.h"
 #include "vmx/caps.h"
+#include "vmx/run.h"
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289u
 #define MBI_MAX_BYTES (1u << 20) /* GRUB's is a few KiB; bound a bad one */
@@ -214,6 +216,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	console_init();
 	gdt_init();
 	idt_init();
+	pic_mask_all();
 	parse_boot_info(magic, mbi_pa, &opts);
 	print_memory();
 	check_ram();
@@ -227,7 +230,6 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	print_tsc();
 	run_selftests(&opts);
 	print_stats();
-	kprintf("fallow: %s\n", vmx.usable ? "no guests configured"
-					   : "VT-x unavailable, nothing to run");
+	vmx_run_guests(&bi, &vmx, opts.slice_us); /* guests, their summary, a stats: line */
 	power_off(true);
 }

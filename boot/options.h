@@ -5,11 +5,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct kernel_options {
 	bool console_e9;     /* console=e9: mirror the console to port 0xE9 */
 	bool selftest_mm;    /* selftest=mm: frame allocator self-test */
 	bool selftest_fault; /* selftest=fault: take a page fault on purpose */
+	uint64_t slice_us;   /* slice_us=N: scheduler turn in microseconds */
 };
 
 /* Returns 0, or a negative ERR_* with a one-line reason in err. */

@@ -188,6 +188,24 @@ static int parse_size(const char *s, size_t len, uint64_t *out)
 	return 0;
 }
 
+/* A plain number: parse_size without a suffix, then the option's range. */
+static int parse_uint(const struct cmdline_opt *opt, const struct cmdline_word *w,
+		      struct cmdline_val *v, char *err, size_t errlen)
+{
+	char range[64];
+	size_t len = w->value_len;
+	bool digits_only = len > 0;
+
+	for (size_t i = 0; i < len; i++)
+		digits_only = digits_only && w->value[i] >= '0' && w->value[i] <= '9';
+	fmt_snprintf(range, sizeof(range), " (a whole number from %llu to %llu)",
+		     (unsigned long long)opt->min, (unsigned long long)opt->max);
+	if (!digits_only || parse_size(w->value, len, &v->size) ||
+	    v->size < opt->min || v->size > opt->max)
+		return fail(err, errlen, -ERR_RANGE, "bad number in", w, range);
+	return 0;
+}
+
 static int apply(const struct cmdline_opt *opt, const struct cmdline_word *w,
 		 struct cmdline_val *v, char *err, size_t errlen)
 {
@@ -212,6 +230,8 @@ static int apply(const struct cmdline_opt *opt, const struct cmdline_word *w,
 			return fail(err, errlen, -ERR_INVAL, "bad size in", w,
 				    " (a number with optional K, M or G)");
 		return 0;
+	case CMDLINE_UINT:
+		return parse_uint(opt, w, v, err, errlen);
 	default:
 		return 0;
 	}

@@ -43,12 +43,14 @@ enum cmdline_kind {
 	CMDLINE_CHOICE,      /* key=ONE of choices */
 	CMDLINE_CHOICE_LIST, /* key=A,B,... each one of choices */
 	CMDLINE_SIZE,        /* key=N with optional K, M or G suffix */
+	CMDLINE_UINT,        /* key=N, a whole number in [min, max] */
 };
 
 struct cmdline_opt {
 	const char *name;
 	enum cmdline_kind kind;
 	const char *const *choices; /* NULL-terminated; CHOICE kinds only */
+	uint64_t min, max;          /* UINT only: the accepted range */
 };
 
 /* What the validator found for one option of the table. */
@@ -58,7 +60,7 @@ struct cmdline_val {
 	size_t len;
 	unsigned choice;  /* CHOICE: index into choices */
 	uint32_t mask;    /* CHOICE and CHOICE_LIST: bit per chosen index */
-	uint64_t size;    /* SIZE: bytes */
+	uint64_t size;    /* SIZE: bytes; UINT: the number */
 };
 
 /* Checks every word of `line` against opts[0..nopts) and fills vals[]

@@ -11,7 +11,7 @@
 #include "lib/cmdline.h"
 #include "lib/err.h"
 
-enum { OPT_CONSOLE, OPT_SELFTEST, OPT_NAME, OPT_MEM, OPT_QUIET, NOPTS };
+enum { OPT_CONSOLE, OPT_SELFTEST, OPT_NAME, OPT_MEM, OPT_QUIET, OPT_SLICE, NOPTS };
 
 static const char *const console_choices[] = { "com1", "e9", NULL };
 static const char *const selftest_choices[] = { "mm", "fault", NULL };
@@ -22,6 +22,7 @@ static const struct cmdline_opt opts[NOPTS] = {
 	[OPT_NAME] = { "name", CMDLINE_STRING, NULL },
 	[OPT_MEM] = { "mem", CMDLINE_SIZE, NULL },
 	[OPT_QUIET] = { "quiet", CMDLINE_FLAG, NULL },
+	[OPT_SLICE] = { "slice", CMDLINE_UINT, NULL, 10, 1000000 },
 };
 
 struct parsed {
@@ -106,6 +107,23 @@ static void test_sizes(void **state)
 	assert_int_equal(parse("mem=12MB").rc, -ERR_INVAL);
 	assert_int_equal(parse("mem=-1").rc, -ERR_INVAL);
 	assert_int_equal(parse("mem=1T").rc, -ERR_INVAL);
+}
+
+static void test_uint_range(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("slice=10").v[OPT_SLICE].size, 10);
+	assert_int_equal(parse("slice=1000000").v[OPT_SLICE].size, 1000000);
+	assert_int_equal(parse("slice=0000500").v[OPT_SLICE].size, 500);
+	assert_err("slice=9", -ERR_RANGE,
+		   "bad number in 'slice=9' (a whole number from 10 to 1000000)");
+	assert_err("slice=1000001", -ERR_RANGE,
+		   "bad number in 'slice=1000001' (a whole number from 10 to 1000000)");
+	/* Size suffixes, signs and overflow are not numbers here. */
+	assert_int_equal(parse("slice=1K").rc, -ERR_RANGE);
+	assert_int_equal(parse("slice=-50").rc, -ERR_RANGE);
+	assert_int_equal(parse("slice=99999999999999999999999").rc, -ERR_RANGE);
+	assert_int_equal(parse("slice=").rc, -ERR_INVAL);
 }
 
 static void test_unknown_option(void **state)
@@ -248,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_empty_and_blank_lines),
 		cmocka_unit_test(test_all_kinds),
 		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_uint_range),
 		cmocka_unit_test(test_unknown_option),
 		cmocka_unit_test(test_malformed_words),
 		cmocka_unit_test(test_values_required_and_forbidden),

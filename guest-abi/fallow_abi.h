@@ -1,0 +1,105 @@
+/* The Fallow guest ABI: the one header a paravirtualized guest includes.
+ * It is self-contained (only <stdint.h>) so guests never see hypervisor
+ * headers. guest-abi/ABI.md explains every call and the start convention.
+ *
+ * Hypercall convention: VMCALL with RAX = call number and arguments in
+ * RDI, RSI, RDX, R10, R8, R9 (the Linux syscall order). The result comes
+ * back in RAX: >= 0 success, negative = -FALLOW_E*. Every other register
+ * is preserved. */
+#ifndef FALLOW_ABI_H
+#define FALLOW_ABI_H
+
+#include <stdint.h>
+
+/* Bumped whenever a call, structure or the start convention changes in a
+ * way an older guest could notice. */
+#define FALLOW_ABI_VERSION 1u
+
+/* ---------------------------------------------------------------- calls */
+enum fallow_hypercall {
+	FALLOW_HC_ABI_VERSION = 0,  /* () -> FALLOW_ABI_VERSION; the null call */
+	FALLOW_HC_ABI_INFO = 1,     /* (struct fallow_abi_info *, len) -> version */
+	FALLOW_HC_CONSOLE_WRITE = 2,/* (buf, len) -> bytes written */
+	FALLOW_HC_YIELD = 3,        /* () -> 0 */
+	FALLOW_HC_EXIT = 4,         /* (int status) -> does not return */
+	FALLOW_HC_TIME = 5,         /* (struct fallow_time *, len) -> 0 */
+	FALLOW_HC_COUNT             /* first number that is not a call */
+};
+
+/* Largest buffer one FALLOW_HC_CONSOLE_WRITE accepts. */
+#define FALLOW_CONSOLE_MAX 4096u
+
+/* ---------------------------------------------------------------- errors
+ * The same numbers as the hypervisor's own error codes, returned negated. */
+enum fallow_errno {
+	FALLOW_EINVAL = 1,  /* malformed argument */
+	FALLOW_ENOMEM = 2,  /* out of memory */
+	FALLOW_ENOENT = 3,  /* no such object */
+	FALLOW_EEXIST = 4,  /* already exists */
+	FALLOW_EPERM = 5,   /* not allowed for this guest */
+	FALLOW_ERANGE = 6,  /* a length or value out of bounds */
+	FALLOW_EFAULT = 7,  /* an address range not inside the guest's RAM */
+	FALLOW_ENOSPC = 8,  /* a limit was reached */
+	FALLOW_ECORRUPT = 9,/* input data is corrupt */
+	FALLOW_EBUSY = 10,  /* resource busy */
+	FALLOW_ENOSYS = 11, /* no such hypercall */
+};
+
+/* ---------------------------------------------------------------- CPUID
+ * Leaf 0x40000000: EAX = highest hypervisor leaf, EBX:ECX:EDX = signature.
+ * Leaf 0x40000001: EAX = FALLOW_ABI_VERSION, EBX = FALLOW_HC_COUNT. */
+#define FALLOW_CPUID_BASE 0x40000000u
+#define FALLOW_CPUID_VERSION 0x40000001u
+#define FALLOW_CPUID_SIGNATURE "FallowFallow" /* 12 bytes, EBX ECX EDX */
+
+/* ---------------------------------------------------------------- start
+ * The guest starts in 64-bit mode, paging on, with every byte of its RAM
+ * identity mapped (guest-virtual == guest-physical), interrupts off,
+ * RDI = RSI = FALLOW_START_INFO_GPA and RSP = FALLOW_STACK_TOP. */
+#define FALLOW_PAGE_SIZE 4096u
+#define FALLOW_START_INFO_GPA 0x1000u  /* struct fallow_start_info */
+#define FALLOW_PAGE_TABLES_GPA 0x2000u /* hypervisor-built identity map */
+#define FALLOW_STACK_BOTTOM 0x80000u   /* the initial stack's lowest byte */
+#define FALLOW_STACK_TOP 0x100000u     /* initial RSP (exclusive top) */
+#define FALLOW_IMAGE_BASE 0x100000u    /* lowest address an ELF may load at */
+#define FALLOW_MIN_RAM 0x200000u       /* smallest guest RAM */
+#define FALLOW_MAX_RAM (64ull << 30)   /* largest guest RAM */
+
+#define FALLOW_START_MAGIC 0x776f6c6c61462121ull /* "!!Fallow" little-endian */
+#define FALLOW_NAME_MAX 32u     /* name bytes, NUL included */
+#define FALLOW_CMDLINE_MAX 1024u /* command line bytes, NUL included */
+
+struct fallow_start_info {
+	uint64_t magic;        /* FALLOW_START_MAGIC */
+	uint32_t abi_version;  /* FALLOW_ABI_VERSION */
+	uint32_t size;         /* sizeof(struct fallow_start_info) */
+	uint64_t ram_bytes;    /* guest RAM is [0, ram_bytes) */
+	uint64_t maxmem_bytes; /* the guest's ceiling (maxmem=) */
+	uint64_t tsc_hz;       /* TSC ticks per second, 0 if unknown */
+	uint64_t image_start;  /* lowest loaded byte of the ELF image */
+	uint64_t image_end;    /* first byte past the loaded image */
+	uint64_t free_start;   /* first page-aligned byte nobody uses */
+	char name[FALLOW_NAME_MAX];       /* NUL-terminated */
+	char cmdline[FALLOW_CMDLINE_MAX]; /* the words after name= etc. */
+};
+
+/* FALLOW_HC_ABI_INFO fills this (up to the length the guest passes). */
+struct fallow_abi_info {
+	uint32_t abi_version;
+	uint32_t hypercall_count; /* FALLOW_HC_COUNT */
+	uint64_t ram_bytes;
+	uint64_t maxmem_bytes;
+	uint32_t guest_id;        /* 0-based slot number */
+	uint32_t weight;
+};
+
+/* FALLOW_HC_TIME fills this. */
+struct fallow_time {
+	uint64_t tsc;    /* the TSC when the call was handled */
+	uint64_t tsc_hz; /* ticks per second, 0 if unknown */
+};
+
+/* The I/O port guests may write text to, byte by byte (16550 THR). */
+#define FALLOW_COM1_PORT 0x3f8u
+
+#endif

@@ -1,0 +1,205 @@
+/* The exit dispatch table and the small handlers. Anything the guest
+ * causes that has no entry kills that guest, loudly; the hypervisor and
+ * the other guests go on. */
+#include "vmx/exit.h"
+#include "arch/x86_64/cpu.h"
+#include "guest-abi/fallow_abi.h"
+#include "vmx/hv.h"
+#include "vmx/vmcs.h"
+
+#define INTR_INFO_VECTOR_MASK 0xffu
+#define INTR_INFO_TYPE_SHIFT 8
+#define INTR_INFO_TYPE_MASK 0x7u
+#define INTR_INFO_ERROR_VALID (1u << 11)
+#define INTR_INFO_VALID (1u << 31)
+#define INTR_TYPE_NMI 2u
+#define INTR_TYPE_HW_EXCEPTION 3u
+#define VECTOR_GP 13u
+#define VECTOR_PF 14u
+#define CPUID_VMX_BIT (1u << 5)
+#define CPUID_HYPERVISOR_BIT (1u << 31)
+#define EPT_QUAL_READ (1ull << 0)
+#define EPT_QUAL_WRITE (1ull << 1)
+#define EPT_QUAL_FETCH (1ull << 2)
+
+typedef enum exit_action (*exit_handler_fn)(struct guest *g, const struct exit_info *e);
+
+struct exit_entry {
+	exit_handler_fn fn;
+	int wants_qual; /* read EXIT_QUALIFICATION before calling */
+};
+
+void exit_skip_instruction(void)
+{
+	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + vmcs_read(VM_EXIT_INSTRUCTION_LEN));
+}
+
+void exit_inject_gp(void)
+{
+	vmcs_write(VM_ENTRY_INTR_INFO_FIELD,
+		   VECTOR_GP | (INTR_TYPE_HW_EXCEPTION << INTR_INFO_TYPE_SHIFT) |
+			   INTR_INFO_ERROR_VALID | INTR_INFO_VALID);
+	vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE, 0);
+}
+
+uint64_t exit_gpr_get(struct guest *g, unsigned reg)
+{
+	return reg == GPR_RSP ? vmcs_read(GUEST_RSP) : g->vcpu.gpr[reg % GPR_COUNT];
+}
+
+void exit_gpr_set(struct guest *g, unsigned reg, uint64_t v)
+{
+	if (reg == GPR_RSP)
+		vmcs_write(GUEST_RSP, v);
+	else
+		g->vcpu.gpr[reg % GPR_COUNT] = v;
+}
+
+static const char *const exception_names[32] = {
+	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#CSO",
+	"#TS", "#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC", "#MC", "#XM",
+	"#VE", "#CP", "#22", "#23", "#24", "#25", "#26", "#27", "#HV", "#VC",
+	"#SX", "#31",
+};
+
+static enum exit_action on_exception(struct guest *g, const struct exit_info *e)
+{
+	uint32_t info = (uint32_t)vmcs_read(VM_EXIT_INTR_INFO);
+	unsigned vector = info & INTR_INFO_VECTOR_MASK;
+
+	if (((info >> INTR_INFO_TYPE_SHIFT) & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI)
+		return EXIT_RESUME; /* the host's NMI; counted, nothing to do */
+	uint64_t code = info & INTR_INFO_ERROR_VALID ? vmcs_read(VM_EXIT_INTR_ERROR_CODE) : 0;
+
+	guest_kill(g, "exit %s: unhandled guest exception %s (vector %u) error 0x%llx at RIP 0x%llx%s0x%llx",
+		   exit_reason_name(e->reason), exception_names[vector % 32], vector,
+		   (unsigned long long)code, (unsigned long long)e->rip,
+		   vector == VECTOR_PF ? " address " : " qualification ",
+		   (unsigned long long)e->qual);
+	return EXIT_GONE;
+}
+
+static enum exit_action on_external_interrupt(struct guest *g, const struct exit_info *e)
+{
+	(void)g;
+	(void)e;
+	return EXIT_YIELD; /* the host's interrupt: let the scheduler run */
+}
+
+static enum exit_action on_triple_fault(struct guest *g, const struct exit_info *e)
+{
+	guest_kill(g, "exit %s at RIP 0x%llx", exit_reason_name(e->reason),
+		   (unsigned long long)e->rip);
+	return EXIT_GONE;
+}
+
+static void fallow_cpuid(uint32_t leaf, struct cpuid_regs *r)
+{
+	const char *sig = FALLOW_CPUID_SIGNATURE;
+
+	*r = (struct cpuid_regs){ 0 };
+	if (leaf == FALLOW_CPUID_BASE) {
+		r->eax = FALLOW_CPUID_VERSION;
+		memcpy(&r->ebx, sig, 4);
+		memcpy(&r->ecx, sig + 4, 4);
+		memcpy(&r->edx, sig + 8, 4);
+	} else if (leaf == FALLOW_CPUID_VERSION) {
+		r->eax = FALLOW_ABI_VERSION;
+		r->ebx = FALLOW_HC_COUNT;
+	}
+}
+
+static enum exit_action on_cpuid(struct guest *g, const struct exit_info *e)
+{
+	uint32_t leaf = (uint32_t)g->vcpu.gpr[GPR_RAX];
+	uint32_t sub = (uint32_t)g->vcpu.gpr[GPR_RCX];
+	struct cpuid_regs r;
+
+	(void)e;
+	if ((leaf & 0xffffff00u) == FALLOW_CPUID_BASE) {
+		fallow_cpuid(leaf, &r);
+	} else {
+		r = cpuid(leaf, sub);
+		if (leaf == CPUID_LEAF_FEATURES) /* no nested VMX; say we are here */
+			r.ecx = (r.ecx & ~CPUID_VMX_BIT) | CPUID_HYPERVISOR_BIT;
+	}
+	g->vcpu.gpr[GPR_RAX] = r.eax;
+	g->vcpu.gpr[GPR_RBX] = r.ebx;
+	g->vcpu.gpr[GPR_RCX] = r.ecx;
+	g->vcpu.gpr[GPR_RDX] = r.edx;
+	exit_skip_instruction();
+	return EXIT_RESUME;
+}
+
+static enum exit_action on_hlt(struct guest *g, const struct exit_info *e)
+{
+	(void)g;
+	(void)e;
+	exit_skip_instruction();
+	return EXIT_YIELD;
+}
+
+static enum exit_action on_ept(struct guest *g, const struct exit_info *e)
+{
+	uint64_t gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
+
+	guest_kill(g, "exit %s at RIP 0x%llx GPA 0x%llx (%s%s%s) outside its %lluK of RAM",
+		   exit_reason_name(e->reason), (unsigned long long)e->rip,
+		   (unsigned long long)gpa, e->qual & EPT_QUAL_READ ? "r" : "",
+		   e->qual & EPT_QUAL_WRITE ? "w" : "", e->qual & EPT_QUAL_FETCH ? "x" : "",
+		   (unsigned long long)(g->cfg.mem >> 10));
+	return EXIT_GONE;
+}
+
+static enum exit_action on_preemption_timer(struct guest *g, const struct exit_info *e)
+{
+	(void)g;
+	(void)e;
+	return EXIT_YIELD;
+}
+
+static const struct exit_entry exit_table[EXIT_REASON_COUNT] = {
+	[EXIT_REASON_EXCEPTION_NMI] = { on_exception, 1 },
+	[EXIT_REASON_EXTERNAL_INTERRUPT] = { on_external_interrupt, 0 },
+	[EXIT_REASON_TRIPLE_FAULT] = { on_triple_fault, 0 },
+	[EXIT_REASON_CPUID] = { on_cpuid, 0 },
+	[EXIT_REASON_HLT] = { on_hlt, 0 },
+	[EXIT_REASON_VMCALL] = { exit_vmcall, 0 },
+	[EXIT_REASON_CR_ACCESS] = { exit_cr_access, 1 },
+	[EXIT_REASON_IO_INSTRUCTION] = { exit_io, 1 },
+	[EXIT_REASON_MSR_READ] = { exit_rdmsr, 0 },
+	[EXIT_REASON_MSR_WRITE] = { exit_wrmsr, 0 },
+	[EXIT_REASON_EPT_VIOLATION] = { on_ept, 1 },
+	[EXIT_REASON_EPT_MISCONFIG] = { on_ept, 0 },
+	[EXIT_REASON_PREEMPTION_TIMER] = { on_preemption_timer, 0 },
+};
+
+enum exit_action exit_dispatch(struct guest *g)
+{
+	struct exit_info e = {
+		.reason = (uint32_t)vmcs_read(VM_EXIT_REASON),
+		.rip = vmcs_read(GUEST_RIP),
+	};
+	unsigned basic = e.reason & EXIT_REASON_BASIC_MASK;
+
+	g->exits_total++;
+	if (basic < EXIT_REASON_COUNT)
+		g->exits[basic]++;
+	if (e.reason & EXIT_REASON_ENTRY_FAILURE) {
+		guest_kill(g, "VM entry failed: exit %s (reason %u) qualification 0x%llx at RIP 0x%llx",
+			   exit_reason_name(basic), basic,
+			   (unsigned long long)vmcs_read(EXIT_QUALIFICATION),
+			   (unsigned long long)e.rip);
+		return EXIT_GONE;
+	}
+	const struct exit_entry *h = basic < EXIT_REASON_COUNT ? &exit_table[basic] : 0;
+
+	if (!h || !h->fn) {
+		guest_kill(g, "unhandled exit %s (reason %u) at RIP 0x%llx",
+			   exit_reason_name(basic), basic, (unsigned long long)e.rip);
+		return EXIT_GONE;
+	}
+	if (h->wants_qual)
+		e.qual = vmcs_read(EXIT_QUALIFICATION);
+	return h->fn(g, &e);
+}

@@ -1,0 +1,18 @@
+/* Guest memory access: THE one way the hypervisor reads or writes guest
+ * RAM. A guest-physical range is accepted only when all of it lies inside
+ * the guest's RAM and every page is mapped to a frame the guest owns (its
+ * EPT); nothing is copied unless the whole range passes. */
+#ifndef FALLOW_VMX_GMEM_H
+#define FALLOW_VMX_GMEM_H
+
+#include <stdint.h>
+#include "vmx/guest.h"
+
+/* 0 when [gpa, gpa+len) is the guest's, else -ERR_FAULT. len 0 is fine. */
+int gmem_check(const struct guest *g, uint64_t gpa, uint64_t len);
+
+/* Copy between guest RAM and hypervisor memory: 0 or -ERR_FAULT. */
+int gmem_read(const struct guest *g, uint64_t gpa, void *dst, uint64_t len);
+int gmem_write(const struct guest *g, uint64_t gpa, const void *src, uint64_t len);
+
+#endif

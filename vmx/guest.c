@@ -1,0 +1,196 @@
+/* Guest lifetime: creation from a module (memory, EPT, image, VMCS), the
+ * console forwarding, and destruction with every frame scrubbed. */
+#include "vmx/guest.h"
+#include <stdarg.h>
+#include "lib/err.h"
+#include "lib/fmt.h"
+#include "mm/frame.h"
+#include "vmx/gmem.h"
+#include "vmx/hv.h"
+#include "vmx/loader.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmcs_setup.h"
+#include "vmx/vmx.h"
+#include "vmx/vmx_insn.h"
+
+#define WHY_LEN 160
+#define EPT_ENTRIES_PER_TABLE 512u
+#define EPT_FIXED_TABLES 3u /* PML4, PDPT, PD at least */
+
+struct guest guests[GUEST_MAX];
+
+uint64_t vmx_tsc_hz; /* set by vmx_run_guests, passed in start-info */
+
+static void refuse(const struct guest_config *cfg, const char *why)
+{
+	kprintf("vmx: guest %s refused: %s\n", cfg->name[0] ? cfg->name : "?", why);
+}
+
+/* Frames a guest of `mem` bytes takes: RAM, EPT tables, the VMCS. */
+static uint64_t frames_needed(uint64_t mem)
+{
+	uint64_t pages = mem / FRAME_SIZE;
+
+	return pages + (pages + EPT_ENTRIES_PER_TABLE - 1) / EPT_ENTRIES_PER_TABLE +
+	       EPT_FIXED_TABLES + 1;
+}
+
+/* Gives the guest `mem` bytes of zeroed frames, mapped 1:1 from GPA 0. */
+static int give_memory(struct guest *g, char *why, size_t whylen)
+{
+	struct frame_stats st;
+	uint64_t need = frames_needed(g->cfg.mem);
+
+	frame_get_stats(&st);
+	if (need > st.free) {
+		fmt_snprintf(why, whylen, "mem=%lluK needs %llu frames, only %llu free",
+			     (unsigned long long)(g->cfg.mem >> 10),
+			     (unsigned long long)need, (unsigned long long)st.free);
+		return -ERR_NOMEM;
+	}
+	int err = ept_init(&g->ept);
+
+	for (uint64_t gpa = 0; !err && gpa < g->cfg.mem; gpa += FRAME_SIZE) {
+		paddr_t pa = frame_alloc();
+
+		if (pa == FRAME_NONE) {
+			err = -ERR_NOMEM;
+			break;
+		}
+		memset(phys_to_virt(pa), 0, FRAME_SIZE);
+		err = ept_map(&g->ept, gpa, pa);
+		if (err)
+			ept_scrub_free(pa);
+	}
+	if (err)
+		fmt_snprintf(why, whylen, "out of frames while mapping mem=%lluK (%s)",
+			     (unsigned long long)(g->cfg.mem >> 10), err_name(err));
+	return err;
+}
+
+static int load(struct guest *g, const struct boot_module *mod, char *why,
+		size_t whylen)
+{
+	struct guest_image img;
+	int err = loader_load_elf(g, phys_to_virt(mod->start), mod->end - mod->start,
+				  &img, why, whylen);
+
+	if (err)
+		return err;
+	int64_t cr3 = loader_build_page_tables(g);
+
+	if (cr3 < 0 || (err = loader_write_start_info(g, &img, vmx_tsc_hz))) {
+		fmt_snprintf(why, whylen, "could not write page tables or start-info");
+		return cr3 < 0 ? (int)cr3 : err;
+	}
+	err = vmcs_setup_guest(g, (uint64_t)cr3, img.entry);
+	if (err)
+		fmt_snprintf(why, whylen, "could not set up the VMCS (%s)", err_name(err));
+	return err;
+}
+
+static void release(struct guest *g)
+{
+	if (g->vcpu.vmcs != FRAME_NONE) {
+		if (vmx_vmclear(g->vcpu.vmcs))
+			panic("vmx: VMCLEAR failed for guest %s", g->cfg.name);
+		ept_scrub_free(g->vcpu.vmcs);
+		g->vcpu.vmcs = FRAME_NONE;
+	}
+	if (g->ept.pml4 != FRAME_NONE) {
+		vmx_flush_ept(ept_pointer(&g->ept));
+		ept_destroy(&g->ept);
+	}
+	if (g->vcpu.vpid)
+		vmx_flush_vpid(g->vcpu.vpid);
+}
+
+int guest_create(struct guest *g, unsigned id, const struct boot_module *mod,
+		 const struct guest_config *cfg)
+{
+	char why[WHY_LEN];
+	int err;
+
+	*g = (struct guest){ .id = id, .cfg = *cfg };
+	g->vcpu.vpid = (uint16_t)(id + 1); /* VPID 0 is the host's */
+	if ((err = give_memory(g, why, sizeof(why))) ||
+	    (err = load(g, mod, why, sizeof(why)))) {
+		release(g);
+		g->state = GUEST_EMPTY;
+		refuse(cfg, why);
+		return err;
+	}
+	g->pages_owned = g->ept.ram_pages + g->ept.table_pages + 1;
+	g->state = GUEST_RUNNABLE;
+	kprintf("vmx: guest %s started: mem=%lluK maxmem=%lluK weight=%u pages=%llu vpid=%u\n",
+		cfg->name, (unsigned long long)(cfg->mem >> 10),
+		(unsigned long long)(cfg->maxmem >> 10), cfg->weight,
+		(unsigned long long)g->pages_owned, g->vcpu.vpid);
+	return 0;
+}
+
+static void print_running(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < GUEST_MAX; i++)
+		if (guests[i].state == GUEST_RUNNABLE)
+			n++;
+	kprintf(" (%u still running%s", n, n ? ":" : "");
+	for (unsigned i = 0; i < GUEST_MAX; i++)
+		if (guests[i].state == GUEST_RUNNABLE)
+			kprintf(" %s", guests[i].cfg.name);
+	kprintf(")\n");
+}
+
+void guest_destroy(struct guest *g, bool killed, int status)
+{
+	guest_console_flush(g);
+	release(g);
+	g->killed = killed;
+	g->exit_status = status;
+	g->state = GUEST_DEAD;
+	if (killed)
+		kprintf("vmx: guest %s killed, frames scrubbed and freed", g->cfg.name);
+	else
+		kprintf("vmx: guest %s exited with status %d", g->cfg.name, status);
+	print_running();
+}
+
+void guest_kill(struct guest *g, const char *fmt, ...)
+{
+	char msg[WHY_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	guest_console_flush(g);
+	kprintf("vmx: guest %s killed: %s\n", g->cfg.name, msg);
+	guest_destroy(g, true, -1);
+}
+
+void guest_console_flush(struct guest *g)
+{
+	if (!g->line_len)
+		return;
+	kprintf("[%s] %.*s\n", g->cfg.name, (int)g->line_len, g->line);
+	g->line_len = 0;
+}
+
+void guest_console_putc(struct guest *g, char c)
+{
+	if (c == '\n') {
+		/* An empty line still shows, so guests can print blank lines. */
+		if (!g->line_len)
+			kprintf("[%s] \n", g->cfg.name);
+		guest_console_flush(g);
+		return;
+	}
+	if (c == '\r')
+		return;
+	/* Control and non-ASCII bytes could forge console lines or escapes. */
+	g->line[g->line_len++] = (c >= ' ' && c < 0x7f) ? c : '.';
+	if (g->line_len == sizeof(g->line))
+		guest_console_flush(g);
+}

@@ -1,0 +1,148 @@
+/* Hypercall dispatch: the second table. Each entry names the call and
+ * who may make it; arguments are untrusted and every guest address goes
+ * through gmem. Convention (ABI.md): RAX = number; RDI RSI RDX R10 R8 R9;
+ * result in RAX. */
+#include "vmx/exit.h"
+#include "arch/x86_64/cpu.h"
+#include "guest-abi/fallow_abi.h"
+#include "lib/err.h"
+#include "vmx/gmem.h"
+#include "vmx/hv.h"
+
+#define HC_ARGS 6
+#define CONSOLE_CHUNK 128
+
+enum hc_perm {
+	HC_ANY_GUEST = 1, /* every guest; control calls will be narrower */
+};
+
+typedef int64_t (*hc_fn)(struct guest *g, const uint64_t *arg,
+			 enum exit_action *next);
+
+struct hc_entry {
+	hc_fn fn;
+	const char *name;
+	unsigned perm;
+};
+
+_Static_assert((int)ERR_NOSYS == (int)FALLOW_ENOSYS &&
+		       (int)ERR_FAULT == (int)FALLOW_EFAULT &&
+		       (int)ERR_RANGE == (int)FALLOW_ERANGE &&
+		       (int)ERR_INVAL == (int)FALLOW_EINVAL &&
+		       (int)ERR_PERM == (int)FALLOW_EPERM,
+	       "guest ABI error numbers must equal lib/err.h's");
+
+static int64_t hc_abi_version(struct guest *g, const uint64_t *arg, enum exit_action *next)
+{
+	(void)g;
+	(void)arg;
+	(void)next;
+	return FALLOW_ABI_VERSION;
+}
+
+static int64_t hc_abi_info(struct guest *g, const uint64_t *arg, enum exit_action *next)
+{
+	struct fallow_abi_info info = {
+		.abi_version = FALLOW_ABI_VERSION,
+		.hypercall_count = FALLOW_HC_COUNT,
+		.ram_bytes = g->cfg.mem,
+		.maxmem_bytes = g->cfg.maxmem,
+		.guest_id = g->id,
+		.weight = g->cfg.weight,
+	};
+
+	(void)next;
+	if (arg[1] < sizeof(info))
+		return -ERR_INVAL;
+	int err = gmem_write(g, arg[0], &info, sizeof(info));
+
+	return err ? err : (int64_t)FALLOW_ABI_VERSION;
+}
+
+static int64_t hc_console_write(struct guest *g, const uint64_t *arg,
+				enum exit_action *next)
+{
+	uint64_t gpa = arg[0], len = arg[1];
+	char chunk[CONSOLE_CHUNK];
+
+	(void)next;
+	if (len > FALLOW_CONSOLE_MAX)
+		return -ERR_RANGE;
+	if (gmem_check(g, gpa, len))
+		return -ERR_FAULT;
+	for (uint64_t done = 0; done < len;) {
+		uint64_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+
+		if (gmem_read(g, gpa + done, chunk, n))
+			return -ERR_FAULT;
+		for (uint64_t i = 0; i < n; i++)
+			guest_console_putc(g, chunk[i]);
+		done += n;
+	}
+	return (int64_t)len;
+}
+
+static int64_t hc_yield(struct guest *g, const uint64_t *arg, enum exit_action *next)
+{
+	(void)g;
+	(void)arg;
+	*next = EXIT_YIELD;
+	return 0;
+}
+
+static int64_t hc_exit(struct guest *g, const uint64_t *arg, enum exit_action *next)
+{
+	guest_destroy(g, false, (int)arg[0]);
+	*next = EXIT_GONE;
+	return 0;
+}
+
+static int64_t hc_time(struct guest *g, const uint64_t *arg, enum exit_action *next)
+{
+	struct fallow_time t = { .tsc = rdtsc(), .tsc_hz = vmx_tsc_hz };
+
+	(void)next;
+	if (arg[1] < sizeof(t))
+		return -ERR_INVAL;
+	return gmem_write(g, arg[0], &t, sizeof(t));
+}
+
+static const struct hc_entry hc_table[FALLOW_HC_COUNT] = {
+	[FALLOW_HC_ABI_VERSION] = { hc_abi_version, "abi-version", HC_ANY_GUEST },
+	[FALLOW_HC_ABI_INFO] = { hc_abi_info, "abi-info", HC_ANY_GUEST },
+	[FALLOW_HC_CONSOLE_WRITE] = { hc_console_write, "console-write", HC_ANY_GUEST },
+	[FALLOW_HC_YIELD] = { hc_yield, "yield", HC_ANY_GUEST },
+	[FALLOW_HC_EXIT] = { hc_exit, "exit", HC_ANY_GUEST },
+	[FALLOW_HC_TIME] = { hc_time, "time", HC_ANY_GUEST },
+};
+
+static int permitted(const struct guest *g, const struct hc_entry *h)
+{
+	(void)g;
+	return h->perm & HC_ANY_GUEST;
+}
+
+enum exit_action exit_vmcall(struct guest *g, const struct exit_info *e)
+{
+	uint64_t nr = g->vcpu.gpr[GPR_RAX];
+	const uint64_t arg[HC_ARGS] = {
+		g->vcpu.gpr[GPR_RDI], g->vcpu.gpr[GPR_RSI], g->vcpu.gpr[GPR_RDX],
+		g->vcpu.gpr[GPR_R10], g->vcpu.gpr[GPR_R8], g->vcpu.gpr[GPR_R9],
+	};
+	enum exit_action next = EXIT_RESUME;
+	int64_t ret;
+
+	(void)e;
+	g->hypercalls++;
+	/* Past the VMCALL first: a yield resumes after it, an exit never. */
+	exit_skip_instruction();
+	if (nr >= FALLOW_HC_COUNT || !hc_table[nr].fn)
+		ret = -ERR_NOSYS;
+	else if (!permitted(g, &hc_table[nr]))
+		ret = -ERR_PERM;
+	else
+		ret = hc_table[nr].fn(g, arg, &next);
+	if (next != EXIT_GONE)
+		g->vcpu.gpr[GPR_RAX] = (uint64_t)ret;
+	return next;
+}

@@ -1,0 +1,18 @@
+/* The hypervisor's guest phase, called once from main after the `vmx:`
+ * line: start a guest per multiboot2 module, schedule them until all have
+ * exited, print the per-guest summary and a `stats:` line. Returns to the
+ * caller (which powers off) in every case, VT-x or not. */
+#ifndef FALLOW_VMX_RUN_H
+#define FALLOW_VMX_RUN_H
+
+#include "mm/memmap.h"
+#include "vmx/caps.h"
+
+/* Without modules it says so (`fallow: no guests configured`, or that VT-x
+ * is unavailable); without usable VT-x it names the guests not started.
+ * Refused guests are reported and the others still run. `slice_us` is the
+ * scheduler's turn (kernel option slice_us=). */
+void vmx_run_guests(const struct boot_info *bi, const struct vmx_caps *caps,
+		    uint64_t slice_us);
+
+#endif

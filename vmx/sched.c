@@ -1,0 +1,71 @@
+/* Round robin: pick the next runnable guest after the last one, run it
+ * until it yields, exits, is killed or its slice ends. The timer value is
+ * recomputed before every entry from the TSC, so a guest that exits often
+ * (hypercalls) cannot stretch its turn. */
+#include "vmx/sched.h"
+#include "arch/x86_64/cpu.h"
+#include "vmx/exit.h"
+#include "vmx/guest.h"
+#include "vmx/hv.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmentry.h"
+#include "vmx/vmx.h"
+#include "vmx/vmx_insn.h"
+
+#define PREEMPT_TIMER_MAX 0xffffffffull
+
+static struct guest *pick_next(unsigned *cursor)
+{
+	for (unsigned n = 1; n <= GUEST_MAX; n++) {
+		unsigned i = (*cursor + n) % GUEST_MAX;
+
+		if (guests[i].state == GUEST_RUNNABLE) {
+			*cursor = i;
+			return &guests[i];
+		}
+	}
+	return 0;
+}
+
+static void arm_timer(uint64_t end)
+{
+	uint64_t now = rdtsc();
+	uint64_t ticks = now < end ? (end - now) >> vmx_cpu.preempt_shift : 0;
+
+	vmcs_write(VMX_PREEMPTION_TIMER_VALUE,
+		   ticks > PREEMPT_TIMER_MAX ? PREEMPT_TIMER_MAX : ticks);
+}
+
+static void run_turn(struct guest *g, uint64_t slice_ticks)
+{
+	uint64_t end = rdtsc() + slice_ticks;
+
+	if (vmx_vmptrld(g->vcpu.vmcs))
+		panic("vmx: VMPTRLD failed for guest %s", g->cfg.name);
+	for (;;) {
+		arm_timer(end);
+		write_cr2(g->vcpu.cr2);
+		int failed = vmx_enter(g->vcpu.gpr, g->vcpu.launched);
+
+		g->vcpu.cr2 = read_cr2();
+		if (failed) {
+			guest_kill(g, "%s failed: VM-instruction error %llu at RIP 0x%llx",
+				   g->vcpu.launched ? "VMRESUME" : "VMLAUNCH",
+				   (unsigned long long)vmcs_read(VM_INSTRUCTION_ERROR),
+				   (unsigned long long)vmcs_read(GUEST_RIP));
+			return;
+		}
+		g->vcpu.launched = true;
+		if (exit_dispatch(g) != EXIT_RESUME || rdtsc() >= end)
+			return;
+	}
+}
+
+void sched_run(uint64_t slice_ticks)
+{
+	unsigned cursor = GUEST_MAX - 1;
+	struct guest *g;
+
+	while ((g = pick_next(&cursor)))
+		run_turn(g, slice_ticks);
+}

@@ -1,0 +1,210 @@
+/* VMCS contents (SDM vol. 3, chapter 24; checks in chapter 26). */
+#include "vmx/vmcs_setup.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
+#include "lib/err.h"
+#include "mm/frame.h"
+#include "vmx/ept.h"
+#include "vmx/hv.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmentry.h"
+#include "vmx/vmx.h"
+#include "vmx/vmx_insn.h"
+
+#define MSR_IA32_EFER 0xc0000080u
+#define MSR_FS_BASE 0xc0000100u
+#define MSR_GS_BASE 0xc0000101u
+#define MSR_IA32_PAT 0x277u
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+#define CR0_PE (1ull << 0)
+#define CR0_ET (1ull << 4)
+#define CR0_NE (1ull << 5)
+#define CR0_PG (1ull << 31)
+#define CR4_PAE (1ull << 5)
+#define CR4_VMXE (1ull << 13)
+#define RFLAGS_RESERVED1 0x2ull
+#define DR7_INIT 0x400ull
+#define PAT_POWER_ON 0x0007040600070406ull
+
+/* Segment access rights (SDM 24.4.1): type, S, DPL, P, AVL, L, D/B, G. */
+#define AR_CODE64 0xa09bu   /* execute/read accessed, present, L=1, G=1 */
+#define AR_DATA 0xc093u     /* read/write accessed, present, D/B=1, G=1 */
+#define AR_TSS64_BUSY 0x8bu /* 64-bit busy TSS, present */
+#define AR_UNUSABLE 0x10000u
+#define SEG_LIMIT_FLAT 0xffffffffu
+#define TSS_LIMIT_MIN 0x67u
+#define GUEST_CS_SEL 0x08u
+#define GUEST_DS_SEL 0x10u
+#define GUEST_TR_SEL 0x18u
+#define EXCEPTION_BITMAP_ALL 0xffffffffu
+#define VMCS_LINK_NONE (~0ull)
+
+struct desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+uint64_t vmcs_cr0_owned(void)
+{
+	return CR0_PE | CR0_PG | CR0_NE | vmx_cpu.cr0_fixed0 | ~vmx_cpu.cr0_fixed1;
+}
+
+uint64_t vmcs_cr4_owned(void)
+{
+	return CR4_PAE | CR4_VMXE | vmx_cpu.cr4_fixed0 | ~vmx_cpu.cr4_fixed1;
+}
+
+static uint16_t read_tr(void)
+{
+	uint16_t tr;
+
+	__asm__ volatile("str %0" : "=rm"(tr));
+	return tr;
+}
+
+static uint64_t read_idt_base(void)
+{
+	struct desc_ptr idt;
+
+	__asm__ volatile("sidt %0" : "=m"(idt));
+	return idt.base;
+}
+
+static void setup_controls(struct guest *g)
+{
+	const struct vmx_controls *c = &vmx_cpu.ctl;
+
+	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, c->pin);
+	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, c->proc);
+	vmcs_write(SECONDARY_VM_EXEC_CONTROL, c->proc2);
+	vmcs_write(VM_EXIT_CONTROLS, c->exit);
+	vmcs_write(VM_ENTRY_CONTROLS, c->entry);
+	/* Every guest exception exits: a guest without an IDT is killed with
+	 * the vector named instead of triple-faulting silently. */
+	vmcs_write(EXCEPTION_BITMAP, EXCEPTION_BITMAP_ALL);
+	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
+	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	vmcs_write(CR3_TARGET_COUNT, 0);
+	vmcs_write(VM_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write(VM_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
+	vmcs_write(IO_BITMAP_A, vmx_cpu.io_bitmap_a);
+	vmcs_write(IO_BITMAP_B, vmx_cpu.io_bitmap_b);
+	vmcs_write(MSR_BITMAP, vmx_cpu.msr_bitmap);
+	vmcs_write(EPT_POINTER, ept_pointer(&g->ept));
+	vmcs_write(VIRTUAL_PROCESSOR_ID, g->vcpu.vpid);
+	vmcs_write(CR0_GUEST_HOST_MASK, vmcs_cr0_owned());
+	vmcs_write(CR4_GUEST_HOST_MASK, vmcs_cr4_owned());
+	vmcs_write(TSC_OFFSET, 0);
+}
+
+/* The hypervisor as it runs now: what a VM exit restores. */
+static void setup_host_state(void)
+{
+	vmcs_write(HOST_CR0, read_cr0());
+	vmcs_write(HOST_CR3, read_cr3());
+	vmcs_write(HOST_CR4, read_cr4());
+	vmcs_write(HOST_CS_SELECTOR, GDT_KERNEL_CS);
+	vmcs_write(HOST_SS_SELECTOR, GDT_KERNEL_DS);
+	vmcs_write(HOST_DS_SELECTOR, GDT_KERNEL_DS);
+	vmcs_write(HOST_ES_SELECTOR, GDT_KERNEL_DS);
+	vmcs_write(HOST_FS_SELECTOR, GDT_KERNEL_DS);
+	vmcs_write(HOST_GS_SELECTOR, GDT_KERNEL_DS);
+	vmcs_write(HOST_TR_SELECTOR, read_tr());
+	vmcs_write(HOST_FS_BASE, rdmsr(MSR_FS_BASE));
+	vmcs_write(HOST_GS_BASE, rdmsr(MSR_GS_BASE));
+	vmcs_write(HOST_TR_BASE, gdt_tss_base());
+	vmcs_write(HOST_GDTR_BASE, gdt_base());
+	vmcs_write(HOST_IDTR_BASE, read_idt_base());
+	vmcs_write(HOST_IA32_SYSENTER_CS, 0);
+	vmcs_write(HOST_IA32_SYSENTER_ESP, 0);
+	vmcs_write(HOST_IA32_SYSENTER_EIP, 0);
+	vmcs_write(HOST_IA32_EFER, rdmsr(MSR_IA32_EFER));
+	vmcs_write(HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_entry);
+	/* HOST_RSP is written by vmx_enter before every entry. */
+}
+
+static void setup_segment(enum vmcs_field sel, uint16_t value, enum vmcs_field base,
+			  enum vmcs_field limit, uint32_t lim, enum vmcs_field ar,
+			  uint32_t rights)
+{
+	vmcs_write(sel, value);
+	vmcs_write(base, 0);
+	vmcs_write(limit, lim);
+	vmcs_write(ar, rights);
+}
+
+static void setup_guest_segments(void)
+{
+	setup_segment(GUEST_CS_SELECTOR, GUEST_CS_SEL, GUEST_CS_BASE, GUEST_CS_LIMIT,
+		      SEG_LIMIT_FLAT, GUEST_CS_AR_BYTES, AR_CODE64);
+	setup_segment(GUEST_SS_SELECTOR, GUEST_DS_SEL, GUEST_SS_BASE, GUEST_SS_LIMIT,
+		      SEG_LIMIT_FLAT, GUEST_SS_AR_BYTES, AR_DATA);
+	setup_segment(GUEST_DS_SELECTOR, GUEST_DS_SEL, GUEST_DS_BASE, GUEST_DS_LIMIT,
+		      SEG_LIMIT_FLAT, GUEST_DS_AR_BYTES, AR_DATA);
+	setup_segment(GUEST_ES_SELECTOR, GUEST_DS_SEL, GUEST_ES_BASE, GUEST_ES_LIMIT,
+		      SEG_LIMIT_FLAT, GUEST_ES_AR_BYTES, AR_DATA);
+	setup_segment(GUEST_FS_SELECTOR, GUEST_DS_SEL, GUEST_FS_BASE, GUEST_FS_LIMIT,
+		      SEG_LIMIT_FLAT, GUEST_FS_AR_BYTES, AR_DATA);
+	setup_segment(GUEST_GS_SELECTOR, GUEST_DS_SEL, GUEST_GS_BASE, GUEST_GS_LIMIT,
+		      SEG_LIMIT_FLAT, GUEST_GS_AR_BYTES, AR_DATA);
+	setup_segment(GUEST_TR_SELECTOR, GUEST_TR_SEL, GUEST_TR_BASE, GUEST_TR_LIMIT,
+		      TSS_LIMIT_MIN, GUEST_TR_AR_BYTES, AR_TSS64_BUSY);
+	setup_segment(GUEST_LDTR_SELECTOR, 0, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT, 0,
+		      GUEST_LDTR_AR_BYTES, AR_UNUSABLE);
+	vmcs_write(GUEST_GDTR_BASE, 0);
+	vmcs_write(GUEST_GDTR_LIMIT, 0);
+	vmcs_write(GUEST_IDTR_BASE, 0);
+	vmcs_write(GUEST_IDTR_LIMIT, 0);
+}
+
+static void setup_guest_state(uint64_t cr3, uint64_t entry)
+{
+	uint64_t cr0 = ((CR0_PE | CR0_ET | CR0_NE | CR0_PG) | vmx_cpu.cr0_fixed0) &
+		       vmx_cpu.cr0_fixed1;
+	uint64_t cr4 = ((CR4_PAE | CR4_VMXE) | vmx_cpu.cr4_fixed0) & vmx_cpu.cr4_fixed1;
+
+	vmcs_write(GUEST_CR0, cr0);
+	vmcs_write(CR0_READ_SHADOW, cr0);
+	vmcs_write(GUEST_CR3, cr3);
+	vmcs_write(GUEST_CR4, cr4);
+	/* The guest sees CR4.VMXE clear: it is ours, not the guest's. */
+	vmcs_write(CR4_READ_SHADOW, cr4 & ~CR4_VMXE);
+	vmcs_write(GUEST_IA32_EFER, EFER_LME | EFER_LMA);
+	vmcs_write(GUEST_IA32_PAT, PAT_POWER_ON);
+	vmcs_write(GUEST_IA32_DEBUGCTL, 0);
+	vmcs_write(GUEST_DR7, DR7_INIT);
+	vmcs_write(GUEST_RFLAGS, RFLAGS_RESERVED1);
+	vmcs_write(GUEST_RSP, FALLOW_STACK_TOP);
+	vmcs_write(GUEST_RIP, entry);
+	vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmcs_write(GUEST_ACTIVITY_STATE, 0);
+	vmcs_write(GUEST_SYSENTER_CS, 0);
+	vmcs_write(GUEST_SYSENTER_ESP, 0);
+	vmcs_write(GUEST_SYSENTER_EIP, 0);
+	vmcs_write(VMCS_LINK_POINTER, VMCS_LINK_NONE);
+	setup_guest_segments();
+}
+
+int vmcs_setup_guest(struct guest *g, uint64_t cr3, uint64_t entry)
+{
+	paddr_t vmcs = frame_alloc();
+
+	if (vmcs == FRAME_NONE)
+		return -ERR_NOMEM;
+	memset(phys_to_virt(vmcs), 0, FRAME_SIZE);
+	*(uint32_t *)phys_to_virt(vmcs) = vmx_cpu.revision;
+	g->vcpu.vmcs = vmcs;
+	g->pages_owned++;
+	if (vmx_vmclear(vmcs) || vmx_vmptrld(vmcs))
+		return -ERR_BUSY;
+	setup_controls(g);
+	setup_host_state();
+	setup_guest_state(cr3, entry);
+	g->vcpu.gpr[GPR_RDI] = FALLOW_START_INFO_GPA;
+	g->vcpu.gpr[GPR_RSI] = FALLOW_START_INFO_GPA;
+	return 0;
+}
