@@ -11,7 +11,8 @@ A scenario is a file tests/qemu-runs/scenarios/NAME.scn:
     expect: REGEX                 (must match some line; repeatable)
     expect-count: N REGEX         (must match exactly N lines)
     forbid: REGEX                 (must match no line; repeatable)
-    input: TEXT                   (typed on the serial console, one line each)
+    input: REGEX => TEXT          (once a line matches REGEX, type TEXT and
+                                   Enter on the serial console; in order)
     cfg:
     multiboot2 /boot/fallow.elf OPTIONS
     module2 /boot/guests/NAME.elf OPTIONS
@@ -23,12 +24,15 @@ The run ends with one line `N passed, N failed`.
 import argparse
 import concurrent.futures
 import os
+import queue
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -46,7 +50,7 @@ romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
 ata0-master: type=cdrom, path={iso}, status=inserted
 boot: cdrom
-com1: enabled=1, mode=file, dev={workdir}/com1.out
+com1: enabled=1, mode=socket-server, dev=localhost:{port}
 display_library: term
 log: {workdir}/bochs.log
 panic: action=fatal
@@ -103,7 +107,10 @@ class Scenario:
             elif key == "forbid":
                 self.forbid.append(re.compile(value))
             elif key == "input":
-                self.input.append(value)
+                pattern, arrow, text = value.partition(" => ")
+                if not arrow:
+                    raise ValueError(f"{self.path}:{n}: input needs 'REGEX => TEXT'")
+                self.input.append((re.compile(pattern), text))
             else:
                 raise ValueError(f"{self.path}:{n}: unknown or bad '{line}'")
         if not any(l.strip().startswith("multiboot2") for l in self.cfg):
@@ -117,18 +124,102 @@ def kill_group(proc):
         pass
 
 
-def run_process(cmd, timeout, stdin_text, cwd=None):
-    """Run cmd in its own process group; returns (output, status, timed_out)."""
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+class Console:
+    """The serial console of a running emulator: lines out, typed input in.
+
+    Output chunks arrive from a reader thread; each complete line is checked
+    against the scenario's input triggers, which fire in order."""
+
+    def __init__(self, triggers, send):
+        self.triggers = list(triggers)
+        self.send = send
+        self.chunks = queue.Queue()
+        self.text = ""
+
+    def feed_from(self, read):
+        def pump():
+            while True:
+                try:
+                    data = read()
+                except OSError:
+                    data = b""
+                self.chunks.put(data)
+                if not data:
+                    return
+        threading.Thread(target=pump, daemon=True).start()
+
+    def run(self, deadline, alive):
+        """Collect output until EOF, the deadline, or the process ending.
+        Returns True if the deadline passed."""
+        pending = ""
+        while True:
+            timeout = deadline - time.monotonic()
+            if timeout <= 0:
+                return True
+            try:
+                data = self.chunks.get(timeout=min(timeout, 0.5))
+            except queue.Empty:
+                if not alive():
+                    return False
+                continue
+            if not data:
+                return False
+            text = clean(data.decode("latin-1"))
+            self.text += text
+            pending += text
+            *lines, pending = pending.split("\n")
+            for line in lines:
+                if self.triggers and self.triggers[0][0].search(line):
+                    self.send((self.triggers.pop(0)[1] + "\r").encode())
+
+
+def start(cmd, cwd=None):
+    return subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, cwd=cwd,
                             start_new_session=True)
+
+
+def finish(proc):
+    """Stop the process group; return its exit status or None if killed."""
     try:
-        out, _ = proc.communicate(stdin_text.encode(), timeout=timeout)
-        return out.decode("latin-1"), proc.returncode, False
+        return proc.wait(timeout=5)
     except subprocess.TimeoutExpired:
         kill_group(proc)
-        out, _ = proc.communicate()
-        return out.decode("latin-1"), None, True
+        proc.wait()
+        return None
+
+
+def boot_qemu(iso, memory, timeout, triggers, kvm):
+    proc = start(qemu_cmd(iso, memory, kvm))
+
+    def send(data):
+        try:
+            proc.stdin.write(data)
+            proc.stdin.flush()
+        except OSError:
+            pass
+    console = Console(triggers, send)
+    console.feed_from(lambda: proc.stdout.read1(4096))
+    timed_out = console.run(time.monotonic() + timeout, lambda: proc.poll() is None)
+    if timed_out:
+        kill_group(proc)
+    status = finish(proc)
+    return console.text, (None if timed_out else status), timed_out
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def connect(port, proc, deadline):
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            return socket.create_connection(("127.0.0.1", port), timeout=1)
+        except OSError:
+            time.sleep(0.1)
+    return None
 
 
 def kvm_available():
@@ -147,21 +238,37 @@ def qemu_cmd(iso, memory, kvm):
     return cmd
 
 
-def boot_bochs(iso, memory, timeout, stdin_text, workdir):
+def boot_bochs(iso, memory, timeout, triggers, workdir):
+    port = free_port()
     with open(os.path.join(workdir, "bochsrc"), "w") as f:
-        f.write(BOCHSRC.format(memory=memory, iso=iso, workdir=workdir))
+        f.write(BOCHSRC.format(memory=memory, iso=iso, workdir=workdir, port=port))
     with open(os.path.join(workdir, "cont.rc"), "w") as f:
         f.write("c\n")
     # Debian's Bochs needs a terminal for its `term` display and stops in
-    # its debugger unless told to continue: script(1) gives it a pty.
-    cmd = ["script", "-qec", "bochs -q -f bochsrc -rc cont.rc", "/dev/null"]
-    out, status, timed_out = run_process(cmd, timeout, stdin_text, cwd=workdir)
-    return out, status, timed_out
+    # its debugger unless told to continue: script(1) gives it a pty. COM1
+    # is a socket Bochs serves (unbuffered both ways; its file mode loses
+    # the tail of the output when Bochs powers off).
+    proc = start(["script", "-qec", "bochs -q -f bochsrc -rc cont.rc", "/dev/null"],
+                 cwd=workdir)
+    deadline = time.monotonic() + timeout
+    sock = connect(port, proc, deadline)
+    if sock is None:
+        timed_out = proc.poll() is None
+        kill_group(proc)
+        out = proc.stdout.read().decode("latin-1")
+        return clean(out) + "\nrunner: could not reach Bochs's COM1 socket\n", None, timed_out
+    sock.settimeout(None)
+    console = Console(triggers, lambda data: sock.sendall(data))
+    console.feed_from(lambda: sock.recv(4096))
+    timed_out = console.run(deadline, lambda: proc.poll() is None)
+    kill_group(proc)
+    finish(proc)
+    sock.close()
+    return console.text, None, timed_out
 
 
-def clean_lines(raw):
-    text = ANSI.sub("", raw).replace("\r", "")
-    return text.split("\n")
+def clean(raw):
+    return ANSI.sub("", raw).replace("\r", "")
 
 
 def check(sc, lines, status, timed_out, qemu):
@@ -209,18 +316,16 @@ def run_scenario(sc, args):
                             capture_output=True, text=True)
         if mk.returncode != 0:
             return sc, ["mkiso failed: " + mk.stderr.strip()], 0.0, ""
-        stdin_text = "".join(l + "\r" for l in sc.input)
-        start = time.monotonic()
+        began = time.monotonic()
         use_qemu = sc.emulator == "qemu" or args.vtx == "kvm"
         if use_qemu:
-            out, status, timed_out = run_process(
-                qemu_cmd(iso, sc.memory, sc.emulator == "bochs"),
-                sc.timeout, stdin_text)
+            out, status, timed_out = boot_qemu(iso, sc.memory, sc.timeout, sc.input,
+                                               sc.emulator == "bochs")
         else:
             out, status, timed_out = boot_bochs(iso, sc.memory, sc.timeout,
-                                                stdin_text, workdir)
-        elapsed = time.monotonic() - start
-        lines = clean_lines(out)
+                                                sc.input, workdir)
+        elapsed = time.monotonic() - began
+        lines = out.split("\n")
         with open(os.path.join(args.logs, sc.name + ".log"), "w") as f:
             f.write("\n".join(lines))
         if not use_qemu and os.path.exists(os.path.join(workdir, "bochs.log")):
