@@ -23,7 +23,33 @@ enum fallow_hypercall {
 	FALLOW_HC_YIELD = 3,        /* () -> 0 */
 	FALLOW_HC_EXIT = 4,         /* (int status) -> does not return */
 	FALLOW_HC_TIME = 5,         /* (struct fallow_time *, len) -> 0 */
+	/* tmem: a pool handle is (pool id, 192-bit object id, 32-bit index);
+	 * the object id travels in three registers, the page as a guest-
+	 * physical address of a page-aligned 4 KiB frame. */
+	FALLOW_HC_TMEM_NEW_POOL = 6,     /* (flags, uuid_lo, uuid_hi) -> pool id */
+	FALLOW_HC_TMEM_DESTROY_POOL = 7, /* (pool) -> 0 */
+	FALLOW_HC_TMEM_PUT = 8,          /* (pool, oid0, oid1, oid2, index, gpa) -> 0 */
+	FALLOW_HC_TMEM_GET = 9,          /* (pool, oid0, oid1, oid2, index, gpa) -> 0 */
+	FALLOW_HC_TMEM_FLUSH_PAGE = 10,  /* (pool, oid0, oid1, oid2, index) -> 0 */
+	FALLOW_HC_TMEM_FLUSH_OBJECT = 11,/* (pool, oid0, oid1, oid2) -> pages flushed */
+	/* ballooning and memory targets, in 4 KiB pages */
+	FALLOW_HC_BALLOON_RELEASE = 12,  /* (gpa of uint64_t gfn[], count) -> released */
+	FALLOW_HC_BALLOON_POPULATE = 13, /* (gpa of uint64_t gfn[], count) -> populated */
+	FALLOW_HC_MEM_TARGET = 14,       /* () -> target pages set by the console, 0 none */
+	FALLOW_HC_MEM_POST = 15,         /* (struct fallow_mem_figures *, len) -> 0 */
 	FALLOW_HC_COUNT             /* first number that is not a call */
+};
+
+/* FALLOW_HC_TMEM_NEW_POOL flags. */
+#define FALLOW_TMEM_PERSISTENT 0x1u /* else ephemeral */
+#define FALLOW_TMEM_SHARED 0x2u     /* found by UUID; ephemeral only */
+
+/* A guest's own memory figures, posted with FALLOW_HC_MEM_POST (pages). */
+struct fallow_mem_figures {
+	uint64_t actual;      /* pages of RAM the guest holds now */
+	uint64_t minimum;     /* the floor it will not balloon below */
+	uint64_t self_target; /* what self-ballooning aims for */
+	uint64_t committed;   /* its committed-memory estimate */
 };
 
 /* Largest buffer one FALLOW_HC_CONSOLE_WRITE accepts. */
@@ -43,6 +69,7 @@ enum fallow_errno {
 	FALLOW_ECORRUPT = 9,/* input data is corrupt */
 	FALLOW_EBUSY = 10,  /* resource busy */
 	FALLOW_ENOSYS = 11, /* no such hypercall */
+	FALLOW_EFROZEN = 12,/* tmem put refused: the console froze this guest */
 };
 
 /* ---------------------------------------------------------------- CPUID

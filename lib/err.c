@@ -13,6 +13,7 @@ static const char *const names[ERR_MAX] = {
 	[ERR_CORRUPT] = "ECORRUPT",
 	[ERR_BUSY] = "EBUSY",
 	[ERR_NOSYS] = "ENOSYS",
+	[ERR_FROZEN] = "EFROZEN",
 };
 
 const char *err_name(int err)

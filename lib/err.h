@@ -16,6 +16,7 @@ enum fallow_err {
 	ERR_CORRUPT = 9, /* input data is corrupt */
 	ERR_BUSY = 10,   /* resource in use or frozen */
 	ERR_NOSYS = 11,  /* no such operation */
+	ERR_FROZEN = 12, /* the console froze this guest's tmem puts */
 	ERR_MAX
 };
 

@@ -26,6 +26,13 @@ struct hc_entry {
 };
 
 _Static_assert((int)ERR_NOSYS == (int)FALLOW_ENOSYS &&
+		       (int)ERR_FROZEN == (int)FALLOW_EFROZEN &&
+		       (int)ERR_NOMEM == (int)FALLOW_ENOMEM &&
+		       (int)ERR_NOSPC == (int)FALLOW_ENOSPC &&
+		       (int)ERR_NOENT == (int)FALLOW_ENOENT &&
+		       (int)ERR_EXIST == (int)FALLOW_EEXIST &&
+		       (int)ERR_BUSY == (int)FALLOW_EBUSY &&
+		       (int)ERR_CORRUPT == (int)FALLOW_ECORRUPT &&
 		       (int)ERR_FAULT == (int)FALLOW_EFAULT &&
 		       (int)ERR_RANGE == (int)FALLOW_ERANGE &&
 		       (int)ERR_INVAL == (int)FALLOW_EINVAL &&
