@@ -1,0 +1,54 @@
+/* Deduplication: pages with equal contents share one stored copy (a
+ * blob), reference counted.
+ *
+ * Blobs are indexed by (domain, fingerprint). The domain is the client
+ * (dedup within one guest, the default: sharing across guests is a side
+ * channel) or one shared domain for pools configured to dedup across
+ * clients, ephemeral only, so a persistent frame is always charged to the
+ * guest whose pages use it. Persistent and ephemeral data never share.
+ *
+ * The fingerprint hashes one 8-byte word from each 64-byte line of the
+ * page (which word of the line, and the hash, are keyed by a secret), so
+ * it costs a fraction of a page copy; equality is always decided by comparing all 4096 bytes. Pages
+ * whose fingerprints collide are all kept, and a lookup compares at most
+ * DEDUP_PROBE of them: a crafted collision costs a few compares and a
+ * missed dedup, never a long scan. */
+#ifndef FALLOW_TMEM_DEDUP_H
+#define FALLOW_TMEM_DEDUP_H
+
+#include <stdint.h>
+
+#include "tmem/avl.h"
+#include "tmem/lru.h"
+
+#define DEDUP_PROBE 4
+#define DEDUP_FP_WORDS 64 /* one per 64-byte line of a page */
+#define DEDUP_DOMAIN_SHARED 0xFFFFu
+
+struct tmem_blob {
+	struct tmem_lru lru;  /* owner's LRU when ephemeral */
+	struct tmem_lru refs; /* list head of the pages using it */
+	struct avl_node node;
+	void *data;           /* raw frame or struct zframe */
+	uint16_t zoff, zlen;
+	uint32_t nrefs;
+	uint64_t fp;
+	uint32_t domain;
+};
+
+struct tmem;
+
+/* Picks the sampled words from the key. */
+void dedup_init(struct tmem *t, uint64_t seed);
+uint64_t dedup_fingerprint(const struct tmem *t, const void *page);
+static inline uint32_t dedup_domain(uint32_t who, int kind)
+{
+	return who << 1 | (uint32_t)kind;
+}
+/* A blob in domain with exactly these contents, or NULL. */
+struct tmem_blob *dedup_find(struct tmem *t, uint32_t domain, uint64_t fp,
+			     const void *page);
+void dedup_insert(struct tmem *t, struct tmem_blob *b);
+void dedup_remove(struct tmem *t, struct tmem_blob *b);
+
+#endif

@@ -1,0 +1,123 @@
+/* Transcendent memory: the public interface of the pool.
+ *
+ * Clients (one per guest) own pools; pools hold objects (192-bit ids
+ * chosen by the guest); objects hold pages (32-bit indexes). Ephemeral
+ * pages may vanish at any time; persistent pages stay until flushed and
+ * are charged to the client that put them. See shared/DESIGN.md, "tmem
+ * semantics", for the contract this implements.
+ *
+ * All state lives in one struct tmem that the caller provides (static in
+ * the hypervisor). tmem never calls malloc: its records live in frames it
+ * takes through the platform interface and counts as owned.
+ *
+ * Every function takes the platform lock. Ids from guests are checked:
+ * a client id >= TMEM_MAX_CLIENTS or a pool id >= TMEM_MAX_POOLS is
+ * -ERR_RANGE, one that names nothing is -ERR_NOENT. */
+#ifndef FALLOW_TMEM_TMEM_H
+#define FALLOW_TMEM_TMEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tmem/avl.h"
+#include "tmem/client.h"
+#include "tmem/dedup.h"
+#include "tmem/frames.h"
+#include "tmem/lz4.h"
+#include "tmem/object.h"
+#include "tmem/platform.h"
+#include "tmem/pool.h"
+#include "tmem/slab.h"
+#include "tmem/stats.h"
+
+/* Compressed pages longer than this are stored raw: below it at least a
+ * quarter of the frame is saved. */
+#define TMEM_ZMAX (TMEM_PAGE_SIZE * 3 / 4)
+
+struct tmem {
+	struct tmem_platform plat;
+	struct tmem_frames frames;
+	struct slab_cache pages, objs, nodes, blobs, zframes, pools;
+	struct tmem_client clients[TMEM_MAX_CLIENTS];
+	struct tmem_pool *shared[TMEM_MAX_SHARED];
+	struct avl_tree dedup;    /* every blob, by (domain, fingerprint) */
+	uint64_t dedup_key[2];    /* keys the fingerprint (from the seed) */
+	uint16_t fp_word;         /* which word of each line it samples */
+	uint32_t stamp;           /* LRU clock */
+	uint64_t evict_gen;       /* bumped by every eviction */
+	struct tmem_op_stats ops; /* global totals */
+	struct tmem_data_stats data;
+	uint64_t reclaimed;       /* frames handed back by tmem_reclaim */
+	struct lz4_state lz4;
+	uint8_t zbuf[TMEM_ZMAX];           /* compressor output */
+	uint8_t cmpbuf[TMEM_PAGE_SIZE];    /* a blob decompressed to compare */
+};
+
+/* Frames tmem holds, for free + freeable + owned == total. */
+struct tmem_frame_counts {
+	uint64_t freeable; /* eph + spare: the allocator may take them */
+	uint64_t owned;    /* pers + meta */
+	uint64_t eph, pers, meta, spare;
+};
+
+/* seed keys the dedup fingerprint so guests cannot aim collisions at it;
+ * the hypervisor passes something unpredictable (TSC, RDRAND). */
+int tmem_init(struct tmem *t, const struct tmem_platform *plat, uint64_t seed);
+/* Destroys every client and gives every frame back. */
+void tmem_fini(struct tmem *t);
+
+int tmem_client_create(struct tmem *t, unsigned cid, const struct tmem_client_cfg *cfg);
+int tmem_client_configure(struct tmem *t, unsigned cid, const struct tmem_client_cfg *cfg);
+/* Drops everything the client owns: its pools, its place in shared pools,
+ * its ephemeral pages anywhere. */
+int tmem_client_destroy(struct tmem *t, unsigned cid);
+/* Lets the client create or join the shared pool with this UUID. */
+int tmem_grant_uuid(struct tmem *t, unsigned cid, const struct tmem_uuid *uuid);
+
+/* flags: TMEM_POOL_*. A shared pool needs a UUID the client was granted;
+ * if one with that UUID exists it is joined, else created. Returns the
+ * pool id (>= 0) or -ERR_INVAL (bad flags, shared persistent), -ERR_PERM
+ * (not granted), -ERR_EXIST (already joined), -ERR_NOSPC (no free pool
+ * id), -ERR_NOMEM. */
+int tmem_pool_new(struct tmem *t, unsigned cid, uint32_t flags,
+		  const struct tmem_uuid *uuid);
+/* Private: frees all its pages. Shared: leaves; the last one out frees. */
+int tmem_pool_destroy(struct tmem *t, unsigned cid, unsigned pool);
+
+/* Stores a TMEM_PAGE_SIZE page. A put to a handle that holds a page
+ * replaces it; if the put fails the old page is gone too. Returns 0,
+ * -ERR_NOSPC (persistent: client at its limit; ephemeral: cap reached
+ * with nothing of its own to evict), -ERR_NOMEM (no frame or record). */
+int tmem_put(struct tmem *t, unsigned cid, unsigned pool,
+	     const struct tmem_oid *oid, uint32_t index, const void *page);
+/* Copies the page out: 0 on a hit, -ERR_NOENT on a miss. A hit in a
+ * private ephemeral pool removes the page. */
+int tmem_get(struct tmem *t, unsigned cid, unsigned pool,
+	     const struct tmem_oid *oid, uint32_t index, void *page);
+/* Returns the number of pages flushed (0 or 1). */
+int tmem_flush_page(struct tmem *t, unsigned cid, unsigned pool,
+		    const struct tmem_oid *oid, uint32_t index);
+/* Returns the number of pages flushed. */
+int tmem_flush_object(struct tmem *t, unsigned cid, unsigned pool,
+		      const struct tmem_oid *oid);
+
+/* Gives up to n frames back to the platform: spares first, then whole
+ * frames of ephemeral data, oldest first from clients over their cap or
+ * weight share. Never allocates, never blocks. Returns frames freed. */
+uint64_t tmem_reclaim(struct tmem *t, uint64_t n);
+void tmem_frame_counts(struct tmem *t, struct tmem_frame_counts *out);
+
+/* One `key=value ...` line each (no newline). Return the line's length
+ * (it is truncated to size-1 bytes) or a negative error. */
+int tmem_stats_global(struct tmem *t, char *buf, size_t size);
+int tmem_stats_client(struct tmem *t, unsigned cid, char *buf, size_t size);
+int tmem_stats_pool(struct tmem *t, unsigned cid, unsigned pool,
+		    char *buf, size_t size);
+
+/* Walks every index and recounts every counter; 0 or -ERR_CORRUPT.
+ * O(stored pages): for tests and debug builds. */
+int tmem_check(struct tmem *t);
+/* The line in tmem/check.c of the first check that failed last time. */
+extern int tmem_check_line;
+
+#endif
