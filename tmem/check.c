@@ -90,47 +90,68 @@ static void check_radix(struct tmem *t, struct radix_node *n, uint32_t level,
 	CHECK(tl, count == n->count && count > 0);
 }
 
+static void check_obj(struct tmem *t, struct tmem_obj *o, struct tmem_pool *p,
+		      unsigned bucket, struct tally *tl)
+{
+	uint64_t before = tl->pages;
+
+	CHECK(tl, o->pool == p && o->pages.root && obj_bucket_index(&o->oid) == bucket);
+	if (o->pages.root && o->pages.height == 0)
+		check_page(t, o->pages.root, o, o->pages.single, tl);
+	else if (o->pages.root)
+		check_radix(t, o->pages.root, o->pages.height - 1, 0, o, tl);
+	CHECK(tl, tl->pages - before == o->npages);
+}
+
 static void check_pool(struct tmem *t, struct tmem_pool *p, struct tally *tl)
 {
 	uint64_t objs = 0, pages = tl->pages;
 
 	tl->pools++;
-	avl_height_ok(p->objs.root, NULL, tl);
-	for (struct avl_node *n = avl_first(&p->objs); n; n = avl_next(n)) {
-		struct tmem_obj *o = avl_entry(n, struct tmem_obj, node);
-		uint64_t before = tl->pages;
-
-		objs++;
-		CHECK(tl, o->pool == p && o->pages.root);
-		if (o->pages.root && o->pages.height == 0)
-			check_page(t, o->pages.root, o, o->pages.single, tl);
-		else if (o->pages.root)
-			check_radix(t, o->pages.root, o->pages.height - 1, 0, o, tl);
-		CHECK(tl, tl->pages - before == o->npages);
+	for (unsigned i = 0; i < POOL_OBJ_BUCKETS; i++) {
+		avl_height_ok(p->objs[i].root, NULL, tl);
+		for (struct avl_node *n = avl_first(&p->objs[i]); n; n = avl_next(n)) {
+			check_obj(t, avl_entry(n, struct tmem_obj, node), p, i, tl);
+			objs++;
+		}
 	}
 	tl->objs += objs;
 	CHECK(tl, objs == p->nobjs && tl->pages - pages == p->npages);
 }
 
+static void check_blob(struct tmem_blob *b, unsigned bucket, struct tally *tl)
+{
+	uint32_t refs = 0;
+
+	tl->blobs++;
+	CHECK(tl, dedup_bucket_index(b->fp) == bucket);
+	for (struct tmem_lru *e = b->refs.next; e != &b->refs; e = e->next) {
+		CHECK(tl, ((struct tmem_page *)(void *)e)->data == b);
+		refs++;
+	}
+	CHECK(tl, refs == b->nrefs && refs > 0);
+	if (b->lru.client >= TMEM_MAX_CLIENTS)
+		return;
+	if (!(b->lru.flags & LRU_F_PERS))
+		tl->lru_entries[b->lru.client]++;
+	if (!(b->lru.flags & LRU_F_ZPAGE))
+		tl->raw_frames[b->lru.client]++;
+}
+
 static void check_blobs(struct tmem *t, struct tally *tl)
 {
-	avl_height_ok(t->dedup.root, NULL, tl);
-	for (struct avl_node *n = avl_first(&t->dedup); n; n = avl_next(n)) {
-		struct tmem_blob *b = avl_entry(n, struct tmem_blob, node);
-		uint32_t refs = 0;
+	/* Buckets whose bit is clear hold no blob, or the blob count below
+	 * comes up short. */
+	for (unsigned w = 0; w < DEDUP_BUCKETS / 64; w++) {
+		for (uint64_t bits = t->dedup.used[w]; bits; bits &= bits - 1) {
+			unsigned i = w * 64 + (unsigned)__builtin_ctzll(bits);
+			struct avl_tree *tree = &t->dedup.bucket[i];
 
-		tl->blobs++;
-		for (struct tmem_lru *e = b->refs.next; e != &b->refs; e = e->next) {
-			CHECK(tl, ((struct tmem_page *)(void *)e)->data == b);
-			refs++;
+			CHECK(tl, tree->root != NULL);
+			avl_height_ok(tree->root, NULL, tl);
+			for (struct avl_node *n = avl_first(tree); n; n = avl_next(n))
+				check_blob(avl_entry(n, struct tmem_blob, node), i, tl);
 		}
-		CHECK(tl, refs == b->nrefs && refs > 0);
-		if (b->lru.client >= TMEM_MAX_CLIENTS)
-			continue;
-		if (!(b->lru.flags & LRU_F_PERS))
-			tl->lru_entries[b->lru.client]++;
-		if (!(b->lru.flags & LRU_F_ZPAGE))
-			tl->raw_frames[b->lru.client]++;
 	}
 }
 

@@ -35,37 +35,40 @@
 #define SHORT_IN 16
 #define SHORT_OUT 40
 
+/* How the table remembers positions. Inputs up to SMALL_INPUT bytes
+ * (every page) keep 16-bit offsets from the block start in a table
+ * cleared per call: half the size, and every entry is within a match's
+ * reach, so there is no distance check. Longer inputs keep 32-bit
+ * positions above a moving base (see lz4.h). */
+enum table_mode { TABLE_OFF16, TABLE_POS32 };
+
+#define SMALL_INPUT 65536u
+
 /* Entries written by the previous call are at least this far below the
  * current base, so the distance check alone rejects them. */
 #define BASE_GAP ((uint32_t)MAX_DISTANCE + 1)
 
-static inline uint32_t hash4(uint32_t seq)
-{
-	return (seq * HASH_MUL) >> (32 - LZ4_HASH_LOG);
-}
-
-/* Inputs past 64 KiB hash 5 bytes: across a long input the candidate
- * that shares the fifth byte too gives longer matches. */
-#define WIDE_INPUT 65536u
+/* Long inputs hash 5 bytes: across a long input the candidate that
+ * shares the fifth byte too gives longer matches. */
 #define HASH5_MUL 0x9E3779B97F4A7C15ull
 #define HASH5_SHIFT 24 /* keeps the low 5 bytes, at the top */
 
-static inline uint32_t hash_at(const uint8_t *p, bool wide)
+static inline uint32_t hash_at(const uint8_t *p, enum table_mode mode)
 {
-	if (wide)
+	if (mode == TABLE_POS32)
 		return (uint32_t)(((mem_load64(p) << HASH5_SHIFT) * HASH5_MUL) >>
 				  (64 - LZ4_HASH_LOG));
-	return hash4(mem_load32(p));
+	return (mem_load32(p) * HASH_MUL) >> (32 - LZ4_SMALL_HASH_LOG);
 }
 
 /* Returns this call's base and moves the state past it; clears the table
- * only when the 32-bit positions would wrap. */
+ * only when the 32-bit positions would wrap (and the first time). */
 static uint32_t take_base(struct lz4_state *st, size_t n)
 {
 	uint32_t b = st->base;
 
 	if (b < BASE_GAP || (uint64_t)b + n + BASE_GAP >= UINT32_MAX) {
-		mem_zero(st->table, sizeof(st->table));
+		mem_zero(st->pos, sizeof(st->pos));
 		b = BASE_GAP;
 	}
 	st->base = b + (uint32_t)n + BASE_GAP;
@@ -177,77 +180,78 @@ static long emit_last(uint8_t *op, const uint8_t *oend, uint8_t *ostart,
 	return (long)(op + litlen - ostart);
 }
 
-/* Looks up and replaces the table entry for position ip; returns the
- * earlier position with the same 4 bytes within reach, or NULL. */
-static inline const uint8_t *probe(uint32_t *table, const uint8_t *src,
-				   uint32_t base, const uint8_t *ip, bool wide)
+/* Remembers position ip under hash h and returns what the entry held
+ * before: an earlier position with that hash that is within reach, or
+ * NULL. Callers still compare the bytes. */
+static inline __attribute__((always_inline)) const uint8_t *
+table_swap(struct lz4_state *st, enum table_mode mode, uint32_t h,
+	   const uint8_t *src, uint32_t base, const uint8_t *ip)
 {
-	uint32_t seq = mem_load32(ip);
-	uint32_t h = hash_at(ip, wide);
+	if (mode == TABLE_OFF16) {
+		const uint8_t *cand = src + st->off[h];
+
+		st->off[h] = (uint16_t)(ip - src);
+		return cand;
+	}
 	uint32_t cur = base + (uint32_t)(ip - src);
-	uint32_t prev = table[h];
+	uint32_t prev = st->pos[h];
 
-	table[h] = cur;
-	if (cur - prev > MAX_DISTANCE)
-		return NULL;
-	const uint8_t *cand = src + (prev - base);
-
-	return mem_load32(cand) == seq ? cand : NULL;
+	st->pos[h] = cur;
+	return cur - prev <= MAX_DISTANCE ? src + (prev - base) : NULL;
 }
 
-long lz4_compress(struct lz4_state *st, const void *srcv, size_t n,
-		  void *dstv, size_t cap)
+static inline __attribute__((always_inline)) void
+table_set(struct lz4_state *st, enum table_mode mode, const uint8_t *src,
+	  uint32_t base, const uint8_t *p)
 {
-	const uint8_t *src = srcv, *ip = src, *anchor = src;
-	const uint8_t *iend = src + n;
-	uint8_t *op = dstv, *ostart = dstv;
-	const uint8_t *oend = op + cap;
+	uint32_t h = hash_at(p, mode);
 
-	if (n > LZ4_MAX_INPUT)
-		return -ERR_INVAL;
-	if (n <= MF_LIMIT)
-		return emit_last(op, oend, ostart, src, n);
+	if (mode == TABLE_OFF16)
+		st->off[h] = (uint16_t)(p - src);
+	else
+		st->pos[h] = base + (uint32_t)(p - src);
+}
 
-	uint32_t base = take_base(st, n);
-	const bool wide = n > WIDE_INPUT;
+/* Whether the 4 bytes at cand (if any) equal those at ip. */
+static inline bool same4(const uint8_t *cand, const uint8_t *ip)
+{
+	return cand && mem_load32(cand) == mem_load32(ip);
+}
+
+/* The greedy compressor, built once per table mode so each loop carries
+ * only its own bookkeeping. n > MF_LIMIT. */
+static inline __attribute__((always_inline)) long
+compress_block(struct lz4_state *st, const uint8_t *src, size_t n,
+	       uint8_t *dst, size_t cap, enum table_mode mode)
+{
+	const uint8_t *ip = src, *anchor = src, *iend = src + n;
 	const uint8_t *search_limit = iend - MF_LIMIT; /* last match start */
 	const uint8_t *match_limit = iend - LAST_LITERALS;
+	uint8_t *op = dst;
+	const uint8_t *oend = dst + cap;
+	uint32_t base = 0;
 
-	probe(st->table, src, base, ip++, wide);
+	if (mode == TABLE_OFF16)
+		mem_zero(st->off, sizeof(st->off));
+	else
+		base = take_base(st, n);
+	table_set(st, mode, src, base, ip++);
 	for (;;) {
-		const uint8_t *cand;
+		const uint8_t *cand, *next = ip;
 		unsigned attempts = 1u << SKIP_TRIGGER;
-		const uint8_t *next = ip;
-		uint32_t seq_next = mem_load32(next);
-		uint32_t h_next = hash_at(next, wide);
+		uint32_t h = hash_at(next, mode);
 
 		/* Search forward, stepping faster the longer nothing matches.
-		 * The next position's bytes are loaded before this one is
+		 * The next position is hashed before this one's candidate is
 		 * checked so the two table accesses overlap. */
-		for (;;) {
-			uint32_t seq = seq_next, h = h_next;
-			uint32_t cur, prev;
-
+		do {
 			ip = next;
 			next += attempts++ >> SKIP_TRIGGER;
-			if (next > search_limit) {
-				if (ip > search_limit)
-					return emit_last(op, oend, ostart, anchor,
-							 (size_t)(iend - anchor));
-				next = search_limit + 1;
-			} else {
-				seq_next = mem_load32(next);
-				h_next = hash_at(next, wide);
-			}
-			cur = base + (uint32_t)(ip - src);
-			prev = st->table[h];
-			st->table[h] = cur;
-			if (cur - prev <= MAX_DISTANCE) {
-				cand = src + (prev - base);
-				if (mem_load32(cand) == seq)
-					break;
-			}
-		}
+			if (next > search_limit)
+				goto last;
+			cand = table_swap(st, mode, h, src, base, ip);
+			h = hash_at(next, mode);
+		} while (!same4(cand, ip));
 		while (ip > anchor && cand > src && ip[-1] == cand[-1]) {
 			ip--;
 			cand--;
@@ -258,24 +262,35 @@ long lz4_compress(struct lz4_state *st, const void *srcv, size_t n,
 			size_t ml = MIN_MATCH + count_equal(ip + MIN_MATCH,
 						cand + MIN_MATCH, match_limit);
 
-			op = emit_sequence(op, oend, anchor,
-					   (size_t)(ip - anchor),
+			op = emit_sequence(op, oend, anchor, (size_t)(ip - anchor),
 					   (size_t)(ip - cand), ml);
 			if (!op)
 				return -ERR_NOSPC;
 			ip += ml;
 			anchor = ip;
 			if (ip > search_limit)
-				return emit_last(op, oend, ostart, anchor,
-						 (size_t)(iend - anchor));
-			st->table[hash_at(ip - 2, wide)] =
-				base + (uint32_t)(ip - 2 - src);
-			cand = probe(st->table, src, base, ip, wide);
-			if (!cand)
+				goto last;
+			table_set(st, mode, src, base, ip - 2);
+			cand = table_swap(st, mode, hash_at(ip, mode), src, base, ip);
+			if (!same4(cand, ip))
 				break;
 		}
 		ip++;
 	}
+last:
+	return emit_last(op, oend, dst, anchor, (size_t)(iend - anchor));
+}
+
+long lz4_compress(struct lz4_state *st, const void *srcv, size_t n,
+		  void *dstv, size_t cap)
+{
+	if (n > LZ4_MAX_INPUT)
+		return -ERR_INVAL;
+	if (n <= MF_LIMIT)
+		return emit_last(dstv, (uint8_t *)dstv + cap, dstv, srcv, n);
+	if (n <= SMALL_INPUT)
+		return compress_block(st, srcv, n, dstv, cap, TABLE_OFF16);
+	return compress_block(st, srcv, n, dstv, cap, TABLE_POS32);
 }
 
 /* Reads the extra bytes of a length whose nibble was 15. */

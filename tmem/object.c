@@ -4,6 +4,19 @@
 #include "tmem/store.h"
 #include "tmem/tmem.h"
 
+/* Odd multipliers with well-spread bits (splitmix64's and golden ratio). */
+#define OID_MUL0 0x9E3779B97F4A7C15ull
+#define OID_MUL1 0xBF58476D1CE4E5B9ull
+#define OID_MUL2 0x94D049BB133111EBull
+
+unsigned obj_bucket_index(const struct tmem_oid *oid)
+{
+	/* Three independent multiplies; the top bits mix every input bit. */
+	uint64_t h = oid->w[0] * OID_MUL0 ^ oid->w[1] * OID_MUL1 ^ oid->w[2] * OID_MUL2;
+
+	return (unsigned)((h ^ h >> 29) * OID_MUL0 >> (64 - POOL_OBJ_BUCKET_BITS));
+}
+
 static int oid_cmp(const struct tmem_oid *a, const struct tmem_oid *b)
 {
 	for (unsigned i = 0; i < 3; i++)
@@ -14,7 +27,7 @@ static int oid_cmp(const struct tmem_oid *a, const struct tmem_oid *b)
 
 struct tmem_obj *obj_find(struct tmem_pool *p, const struct tmem_oid *oid)
 {
-	struct avl_node *n = p->objs.root;
+	struct avl_node *n = p->objs[obj_bucket_index(oid)].root;
 
 	while (n) {
 		struct tmem_obj *o = avl_entry(n, struct tmem_obj, node);
@@ -29,7 +42,8 @@ struct tmem_obj *obj_find(struct tmem_pool *p, const struct tmem_oid *oid)
 
 struct tmem_obj *obj_get(struct tmem *t, struct tmem_pool *p, const struct tmem_oid *oid)
 {
-	struct avl_node **link = &p->objs.root, *parent = NULL;
+	struct avl_tree *tree = &p->objs[obj_bucket_index(oid)];
+	struct avl_node **link = &tree->root, *parent = NULL;
 	struct tmem_obj *o;
 
 	while (*link) {
@@ -47,14 +61,14 @@ struct tmem_obj *obj_get(struct tmem *t, struct tmem_pool *p, const struct tmem_
 		return NULL;
 	o->oid = *oid;
 	o->pool = p;
-	avl_insert_at(&p->objs, &o->node, parent, link);
+	avl_insert_at(tree, &o->node, parent, link);
 	p->nobjs++;
 	return o;
 }
 
 static void obj_free(struct tmem *t, struct tmem_obj *o)
 {
-	avl_remove(&o->pool->objs, &o->node);
+	avl_remove(&o->pool->objs[obj_bucket_index(&o->oid)], &o->node);
 	o->pool->nobjs--;
 	slab_free(&t->objs, o);
 }

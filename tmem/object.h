@@ -1,5 +1,5 @@
 /* Objects (a guest's file or swap area) and the pages stored in them.
- * Each pool indexes its objects in an AVL tree by 192-bit id; each object
+ * Each pool indexes its objects in AVL trees (picked by a hash) by 192-bit id; each object
  * indexes its pages in a radix tree by 32-bit index. */
 #ifndef FALLOW_TMEM_OBJECT_H
 #define FALLOW_TMEM_OBJECT_H
@@ -36,6 +36,8 @@ struct tmem_page {
 
 struct tmem;
 
+/* Which of its pool's trees holds the object with this id. */
+unsigned obj_bucket_index(const struct tmem_oid *oid);
 struct tmem_obj *obj_find(struct tmem_pool *p, const struct tmem_oid *oid);
 /* Finds or creates (from reserved records). */
 struct tmem_obj *obj_get(struct tmem *t, struct tmem_pool *p, const struct tmem_oid *oid);

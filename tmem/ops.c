@@ -33,18 +33,22 @@ static struct tmem_page *page_find(struct tmem_pool *p, const struct tmem_oid *o
 
 /* A page record in the slot for (oid, index), data-less, from reserved
  * records; an existing page has its old data dropped (a duplicate put).
- * o is the object if the caller already holds it. */
+ * o and pg are the object and page if the caller already holds them (a
+ * NULL pg with a non-NULL o means the object has no such page). */
 static struct tmem_page *page_slot(struct tmem *t, struct tmem_client *c,
 				   struct tmem_pool *p, struct tmem_obj *o,
+				   struct tmem_page *pg,
 				   const struct tmem_oid *oid, uint32_t index)
 {
 	int kind = pool_kind(p);
+	void **slot = NULL;
 
 	if (!o)
 		o = obj_get(t, p, oid);
-	void **slot = radix_slot(&o->pages, index, &t->nodes);
-	struct tmem_page *pg = *slot;
-
+	if (!pg) {
+		slot = radix_slot(&o->pages, index, &t->nodes);
+		pg = *slot;
+	}
 	if (pg) {
 		TMEM_COUNT(t, c, p, dup_puts);
 		release_page_data(t, pg);
@@ -85,7 +89,11 @@ static int put_locked(struct tmem *t, struct tmem_client *c, struct tmem_pool *p
 		return err;
 	}
 	/* Reserving may have evicted (even this object): look again then. */
-	pg = page_slot(t, c, p, gen == t->evict_gen ? o : NULL, oid, index);
+	if (gen != t->evict_gen) {
+		o = NULL;
+		pg = NULL;
+	}
+	pg = page_slot(t, c, p, o, pg, oid, index);
 	err = store_page(t, c, p, pg, page);
 	if (err)
 		page_remove(t, pg);

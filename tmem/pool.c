@@ -107,8 +107,9 @@ static void pool_free(struct tmem *t, struct tmem_pool *p)
 {
 	struct avl_node *n;
 
-	while ((n = p->objs.root) != NULL)
-		obj_destroy(t, avl_entry(n, struct tmem_obj, node));
+	for (unsigned i = 0; i < POOL_OBJ_BUCKETS; i++)
+		while ((n = p->objs[i].root) != NULL)
+			obj_destroy(t, avl_entry(n, struct tmem_obj, node));
 	if (p->flags & TMEM_POOL_SHARED)
 		t->shared[p->shared_slot] = NULL;
 	slab_free(&t->pools, p);

@@ -10,6 +10,12 @@
 #include "tmem/stats.h"
 
 #define TMEM_MAX_SHARED 32 /* shared pools in the whole system */
+/* A pool's objects are spread over small AVL trees by a hash of the
+ * object id: a lookup usually meets one or two nodes instead of walking
+ * (and mispredicting) log2(objects) levels, and ids a guest picks to fill
+ * one bucket still cost O(log n). */
+#define POOL_OBJ_BUCKET_BITS 6
+#define POOL_OBJ_BUCKETS (1u << POOL_OBJ_BUCKET_BITS)
 
 /* Pool flags. */
 #define TMEM_POOL_PERSISTENT 0x1u
@@ -18,7 +24,7 @@
 #define TMEM_POOL_FLAGS (TMEM_POOL_PERSISTENT | TMEM_POOL_SHARED | TMEM_POOL_DEDUP_SHARED)
 
 struct tmem_pool {
-	struct avl_tree objs; /* struct tmem_obj by oid */
+	struct avl_tree objs[POOL_OBJ_BUCKETS]; /* struct tmem_obj by oid */
 	struct tmem_uuid uuid;
 	uint32_t flags;
 	uint16_t owner;       /* creating client */

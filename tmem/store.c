@@ -9,6 +9,11 @@
 
 int store_reserve(struct tmem *t)
 {
+	/* The usual case, every cache already holding enough, in one test. */
+	if (t->pages.nfree && t->objs.nfree && t->blobs.nfree && t->zframes.nfree &&
+	    t->nodes.nfree >= RADIX_MAX_NEW_NODES)
+		return 0;
+
 	const struct {
 		struct slab_cache *cache;
 		uint64_t n;

@@ -40,9 +40,7 @@ struct tmem {
 	struct slab_cache pages, objs, nodes, blobs, zframes, pools;
 	struct tmem_client clients[TMEM_MAX_CLIENTS];
 	struct tmem_pool *shared[TMEM_MAX_SHARED];
-	struct avl_tree dedup;    /* every blob, by (domain, fingerprint) */
-	uint64_t dedup_key[2];    /* keys the fingerprint (from the seed) */
-	uint16_t fp_word;         /* which word of each line it samples */
+	struct dedup_index dedup; /* every blob, keyed from the seed */
 	uint32_t stamp;           /* LRU clock */
 	uint64_t evict_gen;       /* bumped by every eviction */
 	struct tmem_op_stats ops; /* global totals */

@@ -225,6 +225,42 @@ static void test_state_reuse_is_safe(void **state)
 	free(fresh);
 }
 
+/* Pages and long inputs use the one table in two layouts (16-bit offsets
+ * cleared per call, 32-bit positions kept across calls): switching back
+ * and forth must never let one layout's entries pose as the other's. */
+static void test_state_switches_table_modes(void **state)
+{
+	static const size_t sizes[] = { PAGE, 65536, 65537, 1000, BIG, 13, 100000, PAGE };
+	size_t cap = LZ4_BOUND(BIG);
+	uint8_t *a = malloc(BIG), *z = malloc(cap), *z2 = malloc(cap), *out = malloc(BIG);
+	struct lz4_state *fresh = calloc(1, sizeof(*fresh));
+
+	(void)state;
+	for (int round = 0; round < 3; round++)
+		for (unsigned s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+			size_t n = sizes[s];
+			long m, m2;
+
+			/* Text repeats its words everywhere, so a stale entry
+			 * taken for a match would show in the output. */
+			make_input(round == 2 ? BINARY : TEXT, a, n, s);
+			m = lz4_compress(&st, a, n, z, cap);
+			assert_true(m > 0);
+			assert_int_equal(LZ4_decompress_safe((const char *)z, (char *)out,
+							     (int)m, (int)n), (int)n);
+			assert_memory_equal(a, out, n);
+			memset(fresh, 0, sizeof(*fresh));
+			m2 = lz4_compress(fresh, a, n, z2, cap);
+			assert_int_equal(m, m2);
+			assert_memory_equal(z, z2, (size_t)m);
+		}
+	free(a);
+	free(z);
+	free(z2);
+	free(out);
+	free(fresh);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_corrupt_input_rejected),
 		cmocka_unit_test(test_hand_made_blocks),
 		cmocka_unit_test(test_state_reuse_is_safe),
+		cmocka_unit_test(test_state_switches_table_modes),
 	};
 
 	return cmocka_run_group_tests_name("tmem_lz4", tests, NULL, NULL);
