@@ -1,5 +1,7 @@
 #include "arch/x86_64/string.h"
 
+#include <stdint.h>
+
 /* rep movsb/stosb: fast on every CPU with ERMSB and never wrong. */
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
@@ -32,11 +34,26 @@ void *memset(void *dst, int c, size_t n)
 	return dst;
 }
 
+/* Eight bytes at a time: tmem's dedup compares whole pages on its put
+ * path. The loads go through __builtin_memcpy so unaligned pointers are
+ * fine; x86 is little-endian, so the lowest set bit of the XOR marks the
+ * first differing byte. */
 int memcmp(const void *a, const void *b, size_t n)
 {
 	const unsigned char *x = a, *y = b;
+	size_t i = 0;
 
-	for (size_t i = 0; i < n; i++)
+	for (; i + sizeof(uint64_t) <= n; i += sizeof(uint64_t)) {
+		uint64_t u, v;
+
+		__builtin_memcpy(&u, x + i, sizeof(u));
+		__builtin_memcpy(&v, y + i, sizeof(v));
+		if (u != v) {
+			i += (size_t)__builtin_ctzll(u ^ v) / 8;
+			break;
+		}
+	}
+	for (; i < n; i++)
 		if (x[i] != y[i])
 			return x[i] < y[i] ? -1 : 1;
 	return 0;
