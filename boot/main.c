@@ -230,6 +230,11 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	print_tsc();
 	run_selftests(&opts);
 	print_stats();
-	vmx_run_guests(&bi, &vmx, opts.slice_us); /* guests, their summary, a stats: line */
+	struct vmx_run_params params = {
+		.slice_us = opts.slice_us,
+		.stats_interval_s = opts.stats_interval_s,
+	};
+
+	vmx_run_guests(&bi, &vmx, &params); /* guests, their summary, stats: lines */
 	power_off(true);
 }

@@ -7,7 +7,7 @@
  * memory-map parser bounded; this only stops a missing NUL running on. */
 #define KERNEL_CMDLINE_MAX 4096
 
-enum { OPT_CONSOLE, OPT_SELFTEST, OPT_SLICE_US, OPT_COUNT };
+enum { OPT_CONSOLE, OPT_SELFTEST, OPT_SLICE_US, OPT_STATS_INTERVAL, OPT_COUNT };
 enum { CONSOLE_COM1, CONSOLE_E9 };
 enum { SELFTEST_MM, SELFTEST_FAULT };
 
@@ -23,6 +23,8 @@ static const struct cmdline_opt kernel_opts[OPT_COUNT] = {
 	[OPT_SELFTEST] = { "selftest", CMDLINE_CHOICE_LIST, selftest_choices },
 	[OPT_SLICE_US] = { "slice_us", CMDLINE_UINT, NULL, SCHED_SLICE_US_MIN,
 			   SCHED_SLICE_US_MAX },
+	[OPT_STATS_INTERVAL] = { "stats_interval", CMDLINE_UINT, NULL, 0,
+				 STATS_INTERVAL_MAX_S },
 };
 
 int options_parse(const char *line, struct kernel_options *o, char *err, size_t errlen)
@@ -38,5 +40,6 @@ int options_parse(const char *line, struct kernel_options *o, char *err, size_t 
 	o->selftest_mm = v[OPT_SELFTEST].mask & (1u << SELFTEST_MM);
 	o->selftest_fault = v[OPT_SELFTEST].mask & (1u << SELFTEST_FAULT);
 	o->slice_us = v[OPT_SLICE_US].present ? v[OPT_SLICE_US].size : SCHED_SLICE_US_DEFAULT;
+	o->stats_interval_s = v[OPT_STATS_INTERVAL].size; /* 0 when absent: off */
 	return 0;
 }

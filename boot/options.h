@@ -7,11 +7,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define STATS_INTERVAL_MAX_S 86400u /* a day: longer is surely a typo */
+
 struct kernel_options {
 	bool console_e9;     /* console=e9: mirror the console to port 0xE9 */
 	bool selftest_mm;    /* selftest=mm: frame allocator self-test */
 	bool selftest_fault; /* selftest=fault: take a page fault on purpose */
 	uint64_t slice_us;   /* slice_us=N: scheduler turn in microseconds */
+	uint64_t stats_interval_s; /* stats_interval=N: `stats:` lines every N s, 0 off */
 };
 
 /* Returns 0, or a negative ERR_* with a one-line reason in err. */

@@ -44,6 +44,13 @@ enum fallow_hypercall {
 #define FALLOW_TMEM_PERSISTENT 0x1u /* else ephemeral */
 #define FALLOW_TMEM_SHARED 0x2u     /* found by UUID; ephemeral only */
 
+/* Most gfns one FALLOW_HC_BALLOON_RELEASE or _POPULATE takes: one page
+ * of uint64_t. */
+#define FALLOW_BALLOON_BATCH_MAX 512u
+/* Pages below this gfn (the start-info page and the boot page tables, in
+ * the low 512 KiB) can never be released. */
+#define FALLOW_BALLOON_FIRST_GFN (FALLOW_STACK_BOTTOM / FALLOW_PAGE_SIZE)
+
 /* A guest's own memory figures, posted with FALLOW_HC_MEM_POST (pages). */
 struct fallow_mem_figures {
 	uint64_t actual;      /* pages of RAM the guest holds now */

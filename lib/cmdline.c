@@ -55,17 +55,24 @@ static int split_word(struct cmdline_word *w)
 	return 0;
 }
 
-int cmdline_next(struct cmdline_iter *it, struct cmdline_word *w)
+int cmdline_next_raw(struct cmdline_iter *it, const char **word, size_t *len)
 {
-	*w = (struct cmdline_word){ 0 };
 	while (it->p < it->end && is_space(*it->p))
 		it->p++;
 	if (it->p >= it->end)
 		return 0;
-	w->word = it->p;
+	*word = it->p;
 	while (it->p < it->end && !is_space(*it->p))
 		it->p++;
-	w->word_len = (size_t)(it->p - w->word);
+	*len = (size_t)(it->p - *word);
+	return 1;
+}
+
+int cmdline_next(struct cmdline_iter *it, struct cmdline_word *w)
+{
+	*w = (struct cmdline_word){ 0 };
+	if (!cmdline_next_raw(it, &w->word, &w->word_len))
+		return 0;
 	if (w->word_len > CMDLINE_MAX_WORD)
 		return -ERR_RANGE;
 	int rc = split_word(w);
@@ -156,7 +163,7 @@ static int parse_choices(const struct cmdline_opt *opt, const struct cmdline_wor
 }
 
 /* Decimal digits with an optional K/M/G suffix, overflow checked. */
-static int parse_size(const char *s, size_t len, uint64_t *out)
+int cmdline_parse_size(const char *s, size_t len, uint64_t *out)
 {
 	uint64_t v = 0;
 	size_t i = 0;
@@ -188,22 +195,30 @@ static int parse_size(const char *s, size_t len, uint64_t *out)
 	return 0;
 }
 
-/* A plain number: parse_size without a suffix, then the option's range. */
+int cmdline_parse_uint(const char *s, size_t len, uint64_t min, uint64_t max,
+		       uint64_t *out)
+{
+	bool digits_only = len > 0;
+	uint64_t v;
+
+	for (size_t i = 0; i < len; i++)
+		digits_only = digits_only && s[i] >= '0' && s[i] <= '9';
+	if (!digits_only || cmdline_parse_size(s, len, &v) || v < min || v > max)
+		return -ERR_RANGE;
+	*out = v;
+	return 0;
+}
+
 static int parse_uint(const struct cmdline_opt *opt, const struct cmdline_word *w,
 		      struct cmdline_val *v, char *err, size_t errlen)
 {
 	char range[64];
-	size_t len = w->value_len;
-	bool digits_only = len > 0;
 
-	for (size_t i = 0; i < len; i++)
-		digits_only = digits_only && w->value[i] >= '0' && w->value[i] <= '9';
+	if (!cmdline_parse_uint(w->value, w->value_len, opt->min, opt->max, &v->size))
+		return 0;
 	fmt_snprintf(range, sizeof(range), " (a whole number from %llu to %llu)",
 		     (unsigned long long)opt->min, (unsigned long long)opt->max);
-	if (!digits_only || parse_size(w->value, len, &v->size) ||
-	    v->size < opt->min || v->size > opt->max)
-		return fail(err, errlen, -ERR_RANGE, "bad number in", w, range);
-	return 0;
+	return fail(err, errlen, -ERR_RANGE, "bad number in", w, range);
 }
 
 static int apply(const struct cmdline_opt *opt, const struct cmdline_word *w,
@@ -226,7 +241,7 @@ static int apply(const struct cmdline_opt *opt, const struct cmdline_word *w,
 	case CMDLINE_CHOICE_LIST:
 		return parse_choices(opt, w, v, err, errlen);
 	case CMDLINE_SIZE:
-		if (parse_size(w->value, w->value_len, &v->size))
+		if (cmdline_parse_size(w->value, w->value_len, &v->size))
 			return fail(err, errlen, -ERR_INVAL, "bad size in", w,
 				    " (a number with optional K, M or G)");
 		return 0;

@@ -37,6 +37,18 @@ void cmdline_iter_init(struct cmdline_iter *it, const char *line, size_t limit);
  * (w->word and w->word_len still say which). */
 int cmdline_next(struct cmdline_iter *it, struct cmdline_word *w);
 
+/* The next whitespace-separated word with no key/value checks (console
+ * commands): 1, or 0 at the end of the line. */
+int cmdline_next_raw(struct cmdline_iter *it, const char **word, size_t *len);
+
+/* Decimal digits with an optional K, M or G suffix, overflow checked:
+ * 0, -ERR_INVAL or -ERR_RANGE. */
+int cmdline_parse_size(const char *s, size_t len, uint64_t *bytes);
+
+/* Decimal digits only, within [min, max]: 0 or -ERR_RANGE. */
+int cmdline_parse_uint(const char *s, size_t len, uint64_t min, uint64_t max,
+		       uint64_t *out);
+
 enum cmdline_kind {
 	CMDLINE_FLAG,        /* bare word, no value */
 	CMDLINE_STRING,      /* key=VALUE, non-empty */

@@ -34,6 +34,8 @@ static struct {
 	uint64_t free_head[FRAME_MAX_ORDER + 1];
 	uint64_t free_blocks[FRAME_MAX_ORDER + 1];
 	uint64_t total, nfree, nreserved, nmeta, nalloc, freeable;
+	frame_reclaim_fn reclaim;
+	bool reclaiming; /* inside the hook: a nested frame_alloc must not recurse */
 } fa;
 
 /* Scratch space for frame_init(): too big for a boot stack. Reserved
@@ -358,9 +360,30 @@ int frame_init(const struct mem_region *regions, unsigned nregions,
 
 /* ------------------------------------------------------------ public ops */
 
-paddr_t frame_alloc(void)
+void frame_set_reclaim_hook(frame_reclaim_fn fn)
+{
+	fa.reclaim = fn;
+}
+
+paddr_t frame_alloc_no_reclaim(void)
 {
 	return take_block(0) << FRAME_SHIFT;
+}
+
+/* One frame at a time: what the hook frees comes from tmem's oldest pages,
+ * so asking for exactly what is missing evicts no more than needed. */
+#define RECLAIM_WANT 1
+
+paddr_t frame_alloc(void)
+{
+	paddr_t pa = frame_alloc_no_reclaim();
+
+	if (pa != FRAME_NONE || !fa.reclaim || fa.reclaiming)
+		return pa;
+	fa.reclaiming = true;
+	uint64_t freed = fa.reclaim(RECLAIM_WANT);
+	fa.reclaiming = false;
+	return freed ? frame_alloc_no_reclaim() : FRAME_NONE;
 }
 
 paddr_t frame_alloc_run(uint64_t nframes)

@@ -73,8 +73,24 @@ struct frame_zone {
 int frame_init(const struct mem_region *regions, unsigned nregions,
 	       const struct phys_range *reserved, unsigned nreserved);
 
-/* One frame; FRAME_NONE when none is free. */
+/* Asked for frames when the free list cannot satisfy frame_alloc():
+ * gives up to `want` allocated frames back (tmem evicting its oldest
+ * ephemeral pages, weights honoured) and returns how many it freed. It
+ * must never allocate through frame_alloc() itself; if it does anyway,
+ * that nested call does not reclaim again. */
+typedef uint64_t (*frame_reclaim_fn)(uint64_t want);
+
+/* Registers the reclaim hook (NULL: none). frame_init() clears it. */
+void frame_set_reclaim_hook(frame_reclaim_fn fn);
+
+/* One frame; FRAME_NONE when none is free and the reclaim hook, if any,
+ * could free none. */
 paddr_t frame_alloc(void);
+
+/* One frame from the free list only, never reclaiming: for the reclaimer
+ * itself (tmem takes its frames here and evicts its own pages when this
+ * fails). */
+paddr_t frame_alloc_no_reclaim(void);
 
 /* `nframes` physically contiguous frames, aligned to the power of two
  * >= nframes. FRAME_NONE if nframes is 0 or above FRAME_MAX_RUN, or no

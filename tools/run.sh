@@ -3,10 +3,12 @@
 # QEMU with KVM where /dev/kvm offers VT-x, else Bochs (emulated VT-x),
 # else QEMU without VT-x. Override with FALLOW_EMU=kvm|bochs|qemu.
 #   tools/run.sh [ISO]   (default build/fallow.iso)
-# The console is this terminal; Bochs mirrors it through port 0xE9.
+# The console is this terminal, both ways (under Bochs through
+# tools/serial_bridge.py and a COM1 socket).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 iso=${1:-$root/build/fallow.iso}
+iso=$(cd "$(dirname "$iso")" && pwd)/$(basename "$iso") # Bochs runs elsewhere
 mem=${FALLOW_MEM:-512}
 
 has_kvm_vmx() {
@@ -45,20 +47,19 @@ qemu)
 	qemu_status $qemu -cdrom "$iso" ;;
 bochs)
 	echo "run: Bochs with emulated VT-x (no /dev/kvm with VMX here); slow but complete"
+	echo "run: the console is interactive: type 'help' and Enter; Ctrl-] quits"
 	work=$(mktemp -d)
-	trap 'rm -rf "$work"' EXIT
-	# The kernel mirrors its console to port 0xE9 only when asked.
-	sed 's|^\([[:space:]]*multiboot2[[:space:]].*\)$|\1 console=e9|' \
-		"$root/tests/qemu-runs/default.cfg" > "$work/default.cfg"
-	"$root/tools/mkiso.sh" "$root/build/fallow.elf" "$work/default.cfg" "$work/fallow.iso"
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	# COM1 is a socket Bochs serves; tools/serial_bridge.py joins it to
+	# this terminal both ways, so typed commands reach Fallow's console.
 	cat > "$work/bochsrc" <<RC
 megs: $mem
 cpu: model=corei7_skylake_x, count=1, ips=200000000
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
-ata0-master: type=cdrom, path=$work/fallow.iso, status=inserted
+ata0-master: type=cdrom, path=$iso, status=inserted
 boot: cdrom
-com1: enabled=1, mode=file, dev=$work/com1.out
+com1: enabled=1, mode=socket-server, dev=localhost:$port
 display_library: term
 log: $work/bochs.log
 panic: action=fatal
@@ -66,10 +67,18 @@ clock: sync=none, time0=1
 port_e9_hack: enabled=1
 RC
 	echo c > "$work/cont.rc"
+	# Bochs's `term` display needs a pseudo-terminal (script) and would draw
+	# over this one: its own output goes to a file. Its own process group,
+	# so it can be stopped whole when the bridge ends first (Ctrl-]).
+	(cd "$work" && exec setsid script -qec "bochs -q -f bochsrc -rc cont.rc" /dev/null \
+		</dev/null >"$work/bochs.out" 2>&1) &
+	bochs_pid=$!
+	# script(1) runs Bochs in a session of its own: stop it by its pid too.
+	trap 'for p in $(ps -o pid= --ppid "$bochs_pid" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
+		kill -- -"$bochs_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 	# Bochs exits through its panic path when Fallow powers off: that is
 	# the normal end, so its status is not Fallow's.
-	cd "$work" && script -qec "bochs -q -f bochsrc -rc cont.rc" /dev/null </dev/null | \
-		sed -u 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r//g' || true ;;
+	python3 "$root/tools/serial_bridge.py" --port "$port" --pid "$bochs_pid" || true ;;
 *)
 	echo "run: FALLOW_EMU must be kvm, bochs or qemu" >&2; exit 2 ;;
 esac

@@ -85,22 +85,41 @@ int ept_map(struct ept *e, uint64_t gpa, paddr_t hpa)
 	return 0;
 }
 
-paddr_t ept_lookup(const struct ept *e, uint64_t gpa)
+/* The leaf entry for `gpa`, or NULL when a table on the way is absent. */
+static uint64_t *leaf_of(const struct ept *e, uint64_t gpa)
 {
 	if (e->pml4 == FRAME_NONE || gpa >> EPT_GPA_BITS)
-		return FRAME_NONE;
-	const uint64_t *t = table_of(e->pml4);
+		return 0;
+	uint64_t *t = table_of(e->pml4);
 
-	for (int level = EPT_LEVELS - 1; level >= 0; level--) {
+	for (int level = EPT_LEVELS - 1; level > 0; level--) {
 		uint64_t ent = t[level_index(gpa, level)];
 
 		if (!(ent & EPT_RWX))
-			return FRAME_NONE;
-		if (level == 0)
-			return ent & EPT_ADDR_MASK;
+			return 0;
 		t = table_of(ent & EPT_ADDR_MASK);
 	}
-	return FRAME_NONE;
+	return &t[level_index(gpa, 0)];
+}
+
+paddr_t ept_lookup(const struct ept *e, uint64_t gpa)
+{
+	const uint64_t *leaf = leaf_of(e, gpa);
+
+	return leaf && (*leaf & EPT_RWX) ? *leaf & EPT_ADDR_MASK : FRAME_NONE;
+}
+
+paddr_t ept_unmap(struct ept *e, uint64_t gpa)
+{
+	uint64_t *leaf = gpa & FRAME_MASK ? 0 : leaf_of(e, gpa);
+
+	if (!leaf || !(*leaf & EPT_RWX))
+		return FRAME_NONE;
+	paddr_t pa = *leaf & EPT_ADDR_MASK;
+
+	*leaf = 0;
+	e->ram_pages--;
+	return pa;
 }
 
 uint64_t ept_pointer(const struct ept *e)

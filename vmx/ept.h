@@ -21,6 +21,12 @@ int ept_init(struct ept *e);
  * -ERR_INVAL (unaligned or beyond the 48-bit guest-physical space). */
 int ept_map(struct ept *e, uint64_t gpa, paddr_t hpa);
 
+/* Removes the mapping of guest-physical page `gpa` and returns the frame
+ * it held (the caller flushes the EPT's TLB entries before reusing it),
+ * or FRAME_NONE when nothing was mapped there. Tables stay: a later
+ * ept_map of the same page needs no new frame. */
+paddr_t ept_unmap(struct ept *e, uint64_t gpa);
+
 /* The frame behind guest-physical page `gpa`, or FRAME_NONE. */
 paddr_t ept_lookup(const struct ept *e, uint64_t gpa);
 

@@ -143,10 +143,12 @@ static enum exit_action on_ept(struct guest *g, const struct exit_info *e)
 {
 	uint64_t gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
 
-	guest_kill(g, "exit %s at RIP 0x%llx GPA 0x%llx (%s%s%s) outside its %lluK of RAM",
+	/* Inside RAM, only a page the guest ballooned away is unmapped. */
+	guest_kill(g, "exit %s at RIP 0x%llx GPA 0x%llx (%s%s%s) %s %lluK of RAM",
 		   exit_reason_name(e->reason), (unsigned long long)e->rip,
 		   (unsigned long long)gpa, e->qual & EPT_QUAL_READ ? "r" : "",
 		   e->qual & EPT_QUAL_WRITE ? "w" : "", e->qual & EPT_QUAL_FETCH ? "x" : "",
+		   gpa < g->cfg.mem ? "on a page it released from its" : "outside its",
 		   (unsigned long long)(g->cfg.mem >> 10));
 	return EXIT_GONE;
 }

@@ -55,3 +55,15 @@ int gmem_write(const struct guest *g, uint64_t gpa, const void *src, uint64_t le
 {
 	return gmem_walk(g, gpa, (unsigned char *)(uintptr_t)src, len, 1);
 }
+
+int gmem_page(const struct guest *g, uint64_t gpa, void **page)
+{
+	if (gpa & FRAME_MASK)
+		return -ERR_INVAL;
+	int err = gmem_check(g, gpa, FRAME_SIZE);
+
+	if (err)
+		return err;
+	*page = phys_to_virt(ept_lookup(&g->ept, gpa));
+	return 0;
+}

@@ -15,4 +15,11 @@ int gmem_check(const struct guest *g, uint64_t gpa, uint64_t len);
 int gmem_read(const struct guest *g, uint64_t gpa, void *dst, uint64_t len);
 int gmem_write(const struct guest *g, uint64_t gpa, const void *src, uint64_t len);
 
+/* The hypervisor's view of the one whole guest page at `gpa`, for calls
+ * that move full pages (tmem): 0 with *page set, -ERR_INVAL when gpa is
+ * not page-aligned, -ERR_FAULT when the page is not the guest's. The
+ * pointer is valid until the guest's memory next changes (balloon,
+ * destroy): use it within the hypercall. */
+int gmem_page(const struct guest *g, uint64_t gpa, void **page);
+
 #endif

@@ -7,7 +7,9 @@
 #include "mm/frame.h"
 #include "vmx/gmem.h"
 #include "vmx/hv.h"
+#include "vmx/launch.h"
 #include "vmx/loader.h"
+#include "vmx/tmem_glue.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmcs_setup.h"
 #include "vmx/vmx.h"
@@ -26,26 +28,47 @@ static void refuse(const struct guest_config *cfg, const char *why)
 	kprintf("vmx: guest %s refused: %s\n", cfg->name[0] ? cfg->name : "?", why);
 }
 
-/* Frames a guest of `mem` bytes takes: RAM, EPT tables, the VMCS. */
-static uint64_t frames_needed(uint64_t mem)
+uint64_t guest_frames_needed(uint64_t mem)
 {
 	uint64_t pages = mem / FRAME_SIZE;
 
 	return pages + (pages + EPT_ENTRIES_PER_TABLE - 1) / EPT_ENTRIES_PER_TABLE +
-	       EPT_FIXED_TABLES + 1;
+	       EPT_FIXED_TABLES + GUEST_VMCS_PAGES;
+}
+
+uint64_t guest_charged_pages(const struct guest *g)
+{
+	return g->ept.ram_pages + g->persistent_pages;
+}
+
+void guest_recount(struct guest *g)
+{
+	g->pages_owned = g->ept.ram_pages + g->ept.table_pages + GUEST_VMCS_PAGES +
+			 g->persistent_pages;
+}
+
+struct guest *guest_by_name(const char *name, size_t len)
+{
+	for (unsigned i = 0; i < GUEST_MAX; i++) {
+		struct guest *g = &guests[i];
+
+		if (g->state != GUEST_EMPTY && len < sizeof(g->cfg.name) &&
+		    !strncmp(g->cfg.name, name, len) && !g->cfg.name[len])
+			return g;
+	}
+	return 0;
 }
 
 /* Gives the guest `mem` bytes of zeroed frames, mapped 1:1 from GPA 0. */
 static int give_memory(struct guest *g, char *why, size_t whylen)
 {
-	struct frame_stats st;
-	uint64_t need = frames_needed(g->cfg.mem);
+	uint64_t need = guest_frames_needed(g->cfg.mem);
+	uint64_t have = launch_frames_obtainable();
 
-	frame_get_stats(&st);
-	if (need > st.free) {
+	if (need > have) {
 		fmt_snprintf(why, whylen, "mem=%lluK needs %llu frames, only %llu free",
 			     (unsigned long long)(g->cfg.mem >> 10),
-			     (unsigned long long)need, (unsigned long long)st.free);
+			     (unsigned long long)need, (unsigned long long)have);
 		return -ERR_NOMEM;
 	}
 	int err = ept_init(&g->ept);
@@ -91,6 +114,7 @@ static int load(struct guest *g, const struct boot_module *mod, char *why,
 
 static void release(struct guest *g)
 {
+	tmem_glue_guest_end(g); /* its persistent and ephemeral pages go */
 	if (g->vcpu.vmcs != FRAME_NONE) {
 		if (vmx_vmclear(g->vcpu.vmcs))
 			panic("vmx: VMCLEAR failed for guest %s", g->cfg.name);
@@ -110,17 +134,22 @@ int guest_create(struct guest *g, unsigned id, const struct boot_module *mod,
 {
 	char why[WHY_LEN];
 	int err;
+	/* What the console set while the guest waited to start survives. */
+	uint64_t target = g->target_pages, cap = g->cap_pages;
+	bool frozen = g->frozen;
 
-	*g = (struct guest){ .id = id, .cfg = *cfg };
+	*g = (struct guest){ .id = id, .cfg = *cfg, .mod = mod, .target_pages = target,
+			     .cap_pages = cap, .frozen = frozen };
 	g->vcpu.vpid = (uint16_t)(id + 1); /* VPID 0 is the host's */
 	if ((err = give_memory(g, why, sizeof(why))) ||
-	    (err = load(g, mod, why, sizeof(why)))) {
+	    (err = load(g, mod, why, sizeof(why))) ||
+	    (err = tmem_glue_guest_start(g, why, sizeof(why)))) {
 		release(g);
 		g->state = GUEST_EMPTY;
 		refuse(cfg, why);
 		return err;
 	}
-	g->pages_owned = g->ept.ram_pages + g->ept.table_pages + 1;
+	guest_recount(g);
 	g->state = GUEST_RUNNABLE;
 	kprintf("vmx: guest %s started: mem=%lluK maxmem=%lluK weight=%u pages=%llu vpid=%u\n",
 		cfg->name, (unsigned long long)(cfg->mem >> 10),

@@ -34,9 +34,19 @@ struct vcpu {
 
 enum guest_state {
 	GUEST_EMPTY,    /* slot unused */
+	GUEST_WAITING,  /* configured, not started yet (start=after: or manual) */
 	GUEST_RUNNABLE,
 	GUEST_DEAD,     /* exited or killed; frames already returned */
 };
+
+/* When a configured guest starts (module option start=). */
+enum guest_start {
+	START_NOW,    /* at boot (the default) */
+	START_AFTER,  /* start=after:SECONDS into the guest phase */
+	START_MANUAL, /* start=manual: on the console's `start NAME` */
+};
+
+#define GUEST_START_AFTER_MAX_S 86400u /* a day */
 
 struct guest_config {
 	char name[FALLOW_NAME_MAX];
@@ -44,7 +54,12 @@ struct guest_config {
 	uint64_t mem;
 	uint64_t maxmem;
 	uint32_t weight;
+	enum guest_start start;
+	uint64_t start_after_s; /* START_AFTER only */
 };
+
+/* Pages a guest holds besides its RAM: the VMCS. */
+#define GUEST_VMCS_PAGES 1u
 
 struct guest {
 	unsigned id;
@@ -58,7 +73,20 @@ struct guest {
 	/* what the summary prints */
 	int exit_status;
 	bool killed;
-	uint64_t pages_owned; /* RAM + EPT tables + VMCS, while alive */
+	uint64_t pages_owned; /* RAM + EPT tables + VMCS + persistent, while alive */
+	/* memory control: the console sets these, the balloon and tmem
+	 * hypercalls read them */
+	uint64_t target_pages;     /* console `target`; 0 = none set */
+	uint64_t cap_pages;        /* console `cap` on tmem pages; 0 = none */
+	bool frozen;               /* console `freeze`: tmem puts fail */
+	uint64_t persistent_pages; /* persistent tmem pages charged here */
+	struct fallow_mem_figures figures; /* last FALLOW_HC_MEM_POST */
+	bool figures_posted;
+	uint64_t released, populated; /* balloon pages, cumulative */
+	/* delayed start: the module to load and what was last said */
+	const struct boot_module *mod;
+	bool start_requested;      /* `start NAME` for a manual guest */
+	int wait_reason_said;      /* launch.c's last printed reason */
 	uint64_t exits[EXIT_REASON_COUNT];
 	uint64_t exits_total;
 	uint64_t hypercalls;
@@ -66,6 +94,20 @@ struct guest {
 
 extern struct guest guests[GUEST_MAX];
 extern uint64_t vmx_tsc_hz; /* TSC ticks per second, 0 if unknown */
+
+/* Frames guest_create takes for a guest of `mem` bytes: RAM, EPT
+ * tables, the VMCS. */
+uint64_t guest_frames_needed(uint64_t mem);
+
+/* Recomputes pages_owned from the EPT and the persistent charge: call
+ * after anything maps, unmaps or charges a page. */
+void guest_recount(struct guest *g);
+
+/* RAM plus persistent pages: what maxmem bounds. */
+uint64_t guest_charged_pages(const struct guest *g);
+
+/* The guest named `name` (len bytes) in any state but empty, or NULL. */
+struct guest *guest_by_name(const char *name, size_t len);
 
 /* Parses a module command line (GRUB's: the module path first) into
  * *cfg; without name= the file's base name is the name. 0, or a negative

@@ -1,5 +1,5 @@
-/* A guest's module command line: `name= mem= maxmem= weight=` for the
- * hypervisor, every other word passed through to the guest. Each value is
+/* A guest's module command line: `name= mem= maxmem= weight= start=` for
+ * the hypervisor, every other word passed through to the guest. Each value is
  * checked here; a guest with a bad configuration is refused by name. */
 #include "vmx/guest.h"
 #include "lib/cmdline.h"
@@ -7,7 +7,11 @@
 #include "lib/fmt.h"
 #include "mm/phys.h"
 
-enum guest_key { KEY_NAME, KEY_MEM, KEY_MAXMEM, KEY_WEIGHT, KEY_COUNT };
+enum guest_key { KEY_NAME, KEY_MEM, KEY_MAXMEM, KEY_WEIGHT, KEY_START, KEY_COUNT };
+
+#define START_AFTER_PREFIX "after:"
+#define START_AFTER_PREFIX_LEN 6
+#define START_AFTER_MAX_DIGITS 5 /* GUEST_START_AFTER_MAX_S has five */
 
 /* Parsed one word at a time with the shared option parser so sizes and
  * their suffixes mean the same here as on the kernel command line. */
@@ -16,6 +20,7 @@ static const struct cmdline_opt keys[KEY_COUNT] = {
 	[KEY_MEM] = { "mem", CMDLINE_SIZE, 0 },
 	[KEY_MAXMEM] = { "maxmem", CMDLINE_SIZE, 0 },
 	[KEY_WEIGHT] = { "weight", CMDLINE_STRING, 0 },
+	[KEY_START] = { "start", CMDLINE_STRING, 0 },
 };
 
 static int strncmp_elf(const char *s)
@@ -70,6 +75,47 @@ static int parse_weight(const char *s, size_t len, uint32_t *out)
 	if (v == 0 || v > GUEST_WEIGHT_MAX)
 		return -ERR_RANGE;
 	*out = v;
+	return 0;
+}
+
+static bool span_is(const char *s, size_t len, const char *z)
+{
+	size_t i = 0;
+
+	while (i < len && z[i] && s[i] == z[i])
+		i++;
+	return i == len && !z[i];
+}
+
+/* start=now, start=manual or start=after:SECONDS. */
+static int parse_start(const char *s, size_t len, struct guest_config *cfg)
+{
+	uint64_t v = 0;
+
+	if (span_is(s, len, "now")) {
+		cfg->start = START_NOW;
+		return 0;
+	}
+	if (span_is(s, len, "manual")) {
+		cfg->start = START_MANUAL;
+		return 0;
+	}
+	if (len <= START_AFTER_PREFIX_LEN ||
+	    !span_is(s, START_AFTER_PREFIX_LEN, START_AFTER_PREFIX))
+		return -ERR_INVAL;
+	s += START_AFTER_PREFIX_LEN;
+	len -= START_AFTER_PREFIX_LEN;
+	if (len > START_AFTER_MAX_DIGITS)
+		return -ERR_RANGE;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -ERR_INVAL;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v > GUEST_START_AFTER_MAX_S)
+		return -ERR_RANGE;
+	cfg->start = START_AFTER;
+	cfg->start_after_s = v;
 	return 0;
 }
 
@@ -178,13 +224,20 @@ int guest_config_parse(const char *line, struct guest_config *cfg, char *why,
 			rc = set_name(cfg, v.str, v.len);
 		else if (k == KEY_WEIGHT)
 			rc = parse_weight(v.str, v.len, &cfg->weight);
+		else if (k == KEY_START)
+			rc = parse_start(v.str, v.len, cfg);
 		else if (k == KEY_MEM)
 			cfg->mem = v.size;
 		else
 			cfg->maxmem = v.size;
 		if (rc) {
-			fmt_snprintf(why, whylen, "bad %s=%.*s", keys[k].name,
-				     (int)v.len, v.str);
+			if (k == KEY_START)
+				fmt_snprintf(why, whylen,
+					     "bad start=%.*s (now, manual or after:SECONDS up to %u)",
+					     (int)v.len, v.str, GUEST_START_AFTER_MAX_S);
+			else
+				fmt_snprintf(why, whylen, "bad %s=%.*s", keys[k].name,
+					     (int)v.len, v.str);
 			return rc;
 		}
 	}

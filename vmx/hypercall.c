@@ -2,22 +2,20 @@
  * who may make it; arguments are untrusted and every guest address goes
  * through gmem. Convention (ABI.md): RAX = number; RDI RSI RDX R10 R8 R9;
  * result in RAX. */
-#include "vmx/exit.h"
+#include "vmx/hypercall.h"
 #include "arch/x86_64/cpu.h"
 #include "guest-abi/fallow_abi.h"
 #include "lib/err.h"
 #include "vmx/gmem.h"
 #include "vmx/hv.h"
+#include "vmx/memcheck.h"
+#include "vmx/tmem_glue.h"
 
-#define HC_ARGS 6
 #define CONSOLE_CHUNK 128
 
 enum hc_perm {
 	HC_ANY_GUEST = 1, /* every guest; control calls will be narrower */
 };
-
-typedef int64_t (*hc_fn)(struct guest *g, const uint64_t *arg,
-			 enum exit_action *next);
 
 struct hc_entry {
 	hc_fn fn;
@@ -121,6 +119,16 @@ static const struct hc_entry hc_table[FALLOW_HC_COUNT] = {
 	[FALLOW_HC_YIELD] = { hc_yield, "yield", HC_ANY_GUEST },
 	[FALLOW_HC_EXIT] = { hc_exit, "exit", HC_ANY_GUEST },
 	[FALLOW_HC_TIME] = { hc_time, "time", HC_ANY_GUEST },
+	[FALLOW_HC_TMEM_NEW_POOL] = { hc_tmem_new_pool, "tmem-new-pool", HC_ANY_GUEST },
+	[FALLOW_HC_TMEM_DESTROY_POOL] = { hc_tmem_destroy_pool, "tmem-destroy-pool", HC_ANY_GUEST },
+	[FALLOW_HC_TMEM_PUT] = { hc_tmem_put, "tmem-put", HC_ANY_GUEST },
+	[FALLOW_HC_TMEM_GET] = { hc_tmem_get, "tmem-get", HC_ANY_GUEST },
+	[FALLOW_HC_TMEM_FLUSH_PAGE] = { hc_tmem_flush_page, "tmem-flush-page", HC_ANY_GUEST },
+	[FALLOW_HC_TMEM_FLUSH_OBJECT] = { hc_tmem_flush_object, "tmem-flush-object", HC_ANY_GUEST },
+	[FALLOW_HC_BALLOON_RELEASE] = { hc_balloon_release, "balloon-release", HC_ANY_GUEST },
+	[FALLOW_HC_BALLOON_POPULATE] = { hc_balloon_populate, "balloon-populate", HC_ANY_GUEST },
+	[FALLOW_HC_MEM_TARGET] = { hc_mem_target, "mem-target", HC_ANY_GUEST },
+	[FALLOW_HC_MEM_POST] = { hc_mem_post, "mem-post", HC_ANY_GUEST },
 };
 
 static int permitted(const struct guest *g, const struct hc_entry *h)
@@ -149,6 +157,8 @@ enum exit_action exit_vmcall(struct guest *g, const struct exit_info *e)
 		ret = -ERR_PERM;
 	else
 		ret = hc_table[nr].fn(g, arg, &next);
+	tmem_glue_after_hypercall(g); /* RAM may have moved: persistent limit */
+	memcheck_after_hypercall(nr < FALLOW_HC_COUNT ? hc_table[nr].name : 0);
 	if (next != EXIT_GONE)
 		g->vcpu.gpr[GPR_RAX] = (uint64_t)ret;
 	return next;

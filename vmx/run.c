@@ -4,13 +4,17 @@
 #include "arch/x86_64/tsc.h"
 #include "lib/err.h"
 #include "mm/frame.h"
+#include "vmx/clock.h"
 #include "vmx/guest.h"
 #include "vmx/hv.h"
+#include "vmx/launch.h"
+#include "vmx/memcheck.h"
 #include "vmx/sched.h"
+#include "vmx/stats.h"
+#include "vmx/tmem_glue.h"
 #include "vmx/vmx.h"
 
 #define US_PER_SEC 1000000ull
-#define TSC_HZ_FALLBACK 1000000000ull /* when unknown, assume 1 GHz */
 #define CFG_WHY_LEN 160
 
 static void print_stats(const char *phase, unsigned nguests)
@@ -52,6 +56,8 @@ static unsigned create_guests(const struct boot_info *bi)
 		} else if (name_taken(cfg.name, i)) {
 			kprintf("vmx: guest %s refused: another guest has that name\n", cfg.name);
 			refused++;
+		} else if (cfg.start != START_NOW) {
+			launch_configure(&guests[i], i, &bi->modules[i], &cfg);
 		} else if (guest_create(&guests[i], i, &bi->modules[i], &cfg)) {
 			refused++;
 		}
@@ -61,6 +67,10 @@ static unsigned create_guests(const struct boot_info *bi)
 
 static void print_summary(const struct guest *g)
 {
+	if (g->state == GUEST_WAITING) {
+		kprintf("vmx: summary %s: status=never-started\n", g->cfg.name);
+		return;
+	}
 	if (g->killed)
 		kprintf("vmx: summary %s: status=killed", g->cfg.name);
 	else
@@ -69,13 +79,16 @@ static void print_summary(const struct guest *g)
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
 		if (g->exits[r])
 			kprintf(" %s=%llu", exit_reason_name(r), (unsigned long long)g->exits[r]);
-	kprintf(" hypercalls=%llu pages=%llu\n", (unsigned long long)g->hypercalls,
-		(unsigned long long)g->pages_owned);
+	kprintf(" hypercalls=%llu pages=%llu released=%llu populated=%llu\n",
+		(unsigned long long)g->hypercalls, (unsigned long long)g->pages_owned,
+		(unsigned long long)g->released, (unsigned long long)g->populated);
 }
 
 void vmx_run_guests(const struct boot_info *bi, const struct vmx_caps *caps,
-		    uint64_t us)
+		    const struct vmx_run_params *params)
 {
+	uint64_t us = params->slice_us;
+
 	struct frame_stats before, after;
 	struct tsc_info tsc;
 	unsigned refused, started = 0;
@@ -92,7 +105,7 @@ void vmx_run_guests(const struct boot_info *bi, const struct vmx_caps *caps,
 	}
 	tsc_init(&tsc);
 	vmx_tsc_hz = tsc.hz;
-	uint64_t hz = tsc.hz ? tsc.hz : TSC_HZ_FALLBACK;
+	uint64_t hz = tsc.hz ? tsc.hz : CLOCK_HZ_FALLBACK;
 
 	frame_get_stats(&before);
 	print_stats("before-guests", 0);
@@ -103,16 +116,26 @@ void vmx_run_guests(const struct boot_info *bi, const struct vmx_caps *caps,
 			bi->nmodules);
 		return;
 	}
+	memcheck_begin();
+	clock_start(tsc.hz);
+	stats_init(params->stats_interval_s);
 	refused = create_guests(bi);
 	for (unsigned i = 0; i < GUEST_MAX; i++)
 		started += guests[i].state == GUEST_RUNNABLE;
-	kprintf("vmx: %u guest(s) running, %u refused, slice %llu us (%llu TSC ticks)\n",
+	kprintf("vmx: %u guest(s) running, %u refused, slice %llu us (%llu TSC ticks), %u waiting\n",
 		started, refused, (unsigned long long)us,
-		(unsigned long long)(us * hz / US_PER_SEC));
+		(unsigned long long)(us * hz / US_PER_SEC), launch_waiting());
 	sched_run(us * hz / US_PER_SEC);
-	for (unsigned i = 0; i < GUEST_MAX; i++)
-		if (guests[i].state == GUEST_DEAD)
+	started = 0;
+	for (unsigned i = 0; i < GUEST_MAX; i++) {
+		if (guests[i].state == GUEST_DEAD || guests[i].state == GUEST_WAITING)
 			print_summary(&guests[i]);
+		/* pages_owned stays for the summary; 0: killed before it started */
+		started += guests[i].state == GUEST_DEAD && guests[i].pages_owned;
+	}
+	memcheck_now("the guest phase");
+	stats_print("final");
+	tmem_glue_fini(); /* its spares and metadata: free again */
 	vmx_off();
 	frame_get_stats(&after);
 	print_stats("after-guests", started);

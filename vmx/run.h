@@ -10,9 +10,13 @@
 
 /* Without modules it says so (`fallow: no guests configured`, or that VT-x
  * is unavailable); without usable VT-x it names the guests not started.
- * Refused guests are reported and the others still run. `slice_us` is the
- * scheduler's turn (kernel option slice_us=). */
+ * Refused guests are reported and the others still run. */
+struct vmx_run_params {
+	uint64_t slice_us;         /* scheduler turn (kernel option slice_us=) */
+	uint64_t stats_interval_s; /* `stats:` lines every N s, 0 off (stats_interval=) */
+};
+
 void vmx_run_guests(const struct boot_info *bi, const struct vmx_caps *caps,
-		    uint64_t slice_us);
+		    const struct vmx_run_params *params);
 
 #endif

@@ -1,12 +1,17 @@
 /* Round robin: pick the next runnable guest after the last one, run it
  * until it yields, exits, is killed or its slice ends. The timer value is
  * recomputed before every entry from the TSC, so a guest that exits often
- * (hypercalls) cannot stretch its turn. */
+ * (hypercalls) cannot stretch its turn. Between turns, and in a pause
+ * loop while no guest can run, the console, delayed starts and the stats
+ * timer get their turn: interrupts stay off, everything is polled. */
 #include "vmx/sched.h"
 #include "arch/x86_64/cpu.h"
+#include "vmx/ctl.h"
 #include "vmx/exit.h"
 #include "vmx/guest.h"
 #include "vmx/hv.h"
+#include "vmx/launch.h"
+#include "vmx/stats.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmentry.h"
 #include "vmx/vmx.h"
@@ -61,11 +66,41 @@ static void run_turn(struct guest *g, uint64_t slice_ticks)
 	}
 }
 
+static void between_turns(void)
+{
+	ctl_poll();
+	launch_poll();
+	stats_poll();
+}
+
+/* No guest runnable: true while a waiting guest may still start. */
+static bool worth_idling(bool *said)
+{
+	if (!launch_waiting() || !launch_any_can_start())
+		return false;
+	if (!*said)
+		kprintf("vmx: idle: no guest running, %u waiting to start\n",
+			launch_waiting());
+	*said = true;
+	return true;
+}
+
 void sched_run(uint64_t slice_ticks)
 {
 	unsigned cursor = GUEST_MAX - 1;
-	struct guest *g;
+	bool idle_said = false;
 
-	while ((g = pick_next(&cursor)))
-		run_turn(g, slice_ticks);
+	for (;;) {
+		between_turns();
+		struct guest *g = pick_next(&cursor);
+
+		if (g) {
+			idle_said = false;
+			run_turn(g, slice_ticks);
+		} else if (worth_idling(&idle_said)) {
+			cpu_pause();
+		} else {
+			return;
+		}
+	}
 }

@@ -9,8 +9,10 @@
 #define SCHED_SLICE_US_MIN 10u
 #define SCHED_SLICE_US_MAX 1000000u
 
-/* Runs every runnable guest until none is left. `slice_ticks` is the
- * length of a turn in TSC ticks. */
+/* Runs every runnable guest until none is left and no waiting guest can
+ * start any more, polling the console, delayed starts and the stats timer
+ * between turns and while idle. `slice_ticks` is the length of a turn in
+ * TSC ticks. */
 void sched_run(uint64_t slice_ticks);
 
 #endif

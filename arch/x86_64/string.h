@@ -1,6 +1,7 @@
 /* The C memory and string functions for the freestanding build: gcc may
  * emit calls to memcpy, memmove, memset and memcmp on its own (structure
- * copies, zeroing), so these exact names must exist. Hypervisor-only. */
+ * copies, zeroing), so these exact names must exist. The guest runtime links the same file:
+ * guests are x86_64 freestanding code too. */
 #ifndef FALLOW_ARCH_STRING_H
 #define FALLOW_ARCH_STRING_H
 

@@ -15,7 +15,9 @@
 #define LCR_DLAB 0x80
 #define FCR_ENABLE_CLEAR 0x07   /* FIFOs on, both cleared */
 #define MCR_DTR_RTS_OUT2 0x0b
+#define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
+#define LSR_ABSENT 0xff
 
 #define UART_CLOCK_DIV_115200 1 /* 1.8432 MHz / 16 / 115200 */
 /* Polls of LSR before writing anyway: a missing or stuck UART must slow
@@ -50,4 +52,14 @@ void uart_write(const char *s, size_t len)
 			uart_putc('\r');
 		uart_putc(s[i]);
 	}
+}
+
+int uart_getc(void)
+{
+	uint8_t lsr = inb(COM1_BASE + UART_LSR);
+
+	/* No UART at all reads as all ones: that is not a byte waiting. */
+	if (lsr == LSR_ABSENT || !(lsr & LSR_DATA_READY))
+		return -1;
+	return inb(COM1_BASE + UART_DATA);
 }

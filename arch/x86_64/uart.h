@@ -8,4 +8,8 @@ void uart_init(void);
 /* Writes bytes as they are, except "\n" which becomes "\r\n". */
 void uart_write(const char *s, size_t len);
 
+/* One received byte, or -1 when none is waiting. Polled and never
+ * blocking: the hypervisor runs with interrupts off. */
+int uart_getc(void);
+
 #endif

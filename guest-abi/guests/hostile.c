@@ -4,7 +4,10 @@
  * (where the hypervisor or another guest lives in host-physical terms, the
  * local APIC, unmapped space, ranges straddling the end, wrapping ranges)
  * must give -FALLOW_EFAULT, oversized lengths -FALLOW_ERANGE, unknown
- * numbers -FALLOW_ENOSYS. Exits 0 only when every check passed. */
+ * numbers -FALLOW_ENOSYS. The balloon calls get hostile lists (outside
+ * RAM, huge counts, gfns past RAM, protected low pages, unmapped and
+ * double-released pages, populating mapped pages) while pages of data
+ * beside them must stay intact. Exits 0 only when every check passed. */
 #include "guest-abi/rt/rt.h"
 
 static unsigned checks, failures;
@@ -95,6 +98,163 @@ static void no_partial_write(uint64_t ram)
 	       *last == 0x1122334455667788ull, 1);
 }
 
+#define SENTINEL_PAGES 8u
+#define WORDS_PER_PAGE (FALLOW_PAGE_SIZE / sizeof(uint64_t))
+
+static uint64_t *sentinel[SENTINEL_PAGES];
+
+static uint64_t gfn_of(const void *p)
+{
+	return (uint64_t)(uintptr_t)p / FALLOW_PAGE_SIZE;
+}
+
+static uint64_t word_pattern(const uint64_t *w)
+{
+	return (uint64_t)(uintptr_t)w * 0x9e3779b97f4a7c15ull ^ 0x686f7374ull;
+}
+
+static void fill_sentinels(void)
+{
+	for (unsigned i = 0; i < SENTINEL_PAGES; i++) {
+		sentinel[i] = page_alloc();
+		for (unsigned w = 0; sentinel[i] && w < WORDS_PER_PAGE; w++)
+			sentinel[i][w] = word_pattern(&sentinel[i][w]);
+	}
+}
+
+static bool sentinels_intact(void)
+{
+	for (unsigned i = 0; i < SENTINEL_PAGES; i++)
+		for (unsigned w = 0; sentinel[i] && w < WORDS_PER_PAGE; w++)
+			if (sentinel[i][w] != word_pattern(&sentinel[i][w]))
+				return false;
+	return sentinel[SENTINEL_PAGES - 1] != 0;
+}
+
+static bool page_is_zero(const uint64_t *p)
+{
+	for (unsigned w = 0; w < WORDS_PER_PAGE; w++)
+		if (p[w])
+			return false;
+	return true;
+}
+
+/* Lists that are not the guest's, or too long: refused whole. */
+static void balloon_bad_lists(uint64_t ram)
+{
+	static uint64_t list[2];
+	const uint64_t nrs[] = { FALLOW_HC_BALLOON_RELEASE, FALLOW_HC_BALLOON_POPULATE };
+
+	list[0] = gfn_of(sentinel[0]);
+	for (unsigned i = 0; i < 2; i++) {
+		expect("balloon list past RAM", call(nrs[i], ram, 1), -FALLOW_EFAULT);
+		expect("balloon list straddling RAM's end", call(nrs[i], ram - 8, 2),
+		       -FALLOW_EFAULT);
+		expect("balloon list at 4 GiB", call(nrs[i], 1ull << 32, 1), -FALLOW_EFAULT);
+		expect("balloon list wrapping", call(nrs[i], ~0ull - 7, 2), -FALLOW_EFAULT);
+		expect("balloon count above the batch",
+		       call(nrs[i], (uintptr_t)list, FALLOW_BALLOON_BATCH_MAX + 1), -FALLOW_ERANGE);
+		expect("balloon count 2^63", call(nrs[i], (uintptr_t)list, 1ull << 63),
+		       -FALLOW_ERANGE);
+		expect("balloon count ~0", call(nrs[i], (uintptr_t)list, ~0ull), -FALLOW_ERANGE);
+		expect("balloon count 0", call(nrs[i], (uintptr_t)list, 0), 0);
+	}
+}
+
+static int64_t release1(uint64_t gfn)
+{
+	static uint64_t one;
+
+	one = gfn;
+	return hc_balloon_release(&one, 1);
+}
+
+static int64_t populate1(uint64_t gfn)
+{
+	static uint64_t one;
+
+	one = gfn;
+	return hc_balloon_populate(&one, 1);
+}
+
+/* Entries the hypervisor must refuse one by one. */
+static void balloon_bad_entries(uint64_t ram)
+{
+	uint64_t pages = ram / FALLOW_PAGE_SIZE;
+
+	expect("release gfn past RAM", release1(pages), -FALLOW_ERANGE);
+	expect("release gfn 2^52", release1(1ull << 52), -FALLOW_ERANGE);
+	expect("release gfn ~0", release1(~0ull), -FALLOW_ERANGE);
+	expect("release page 0", release1(0), -FALLOW_EPERM);
+	expect("release the start-info page",
+	       release1(FALLOW_START_INFO_GPA / FALLOW_PAGE_SIZE), -FALLOW_EPERM);
+	expect("release the boot page tables",
+	       release1(FALLOW_PAGE_TABLES_GPA / FALLOW_PAGE_SIZE), -FALLOW_EPERM);
+	expect("release the last protected page", release1(FALLOW_BALLOON_FIRST_GFN - 1),
+	       -FALLOW_EPERM);
+	expect("populate gfn past RAM (and maxmem)", populate1(pages), -FALLOW_ERANGE);
+	expect("populate gfn ~0", populate1(~0ull), -FALLOW_ERANGE);
+	expect("populate a mapped page", populate1(gfn_of(sentinel[1])), -FALLOW_EEXIST);
+	expect("populate the start-info page", populate1(1), -FALLOW_EEXIST);
+}
+
+/* Release, double release, partial lists and populating again. */
+static void balloon_lifecycle(void)
+{
+	static uint64_t list[3];
+	uint64_t *p = page_alloc(), *q = page_alloc();
+	uint64_t *l = page_alloc();
+
+	if (!p || !q || !l) {
+		expect("pages for the balloon checks", 0, 1);
+		return;
+	}
+	memset(p, 0xa5, FALLOW_PAGE_SIZE);
+	expect("release a free page", release1(gfn_of(p)), 1);
+	expect("double release", release1(gfn_of(p)), -FALLOW_ENOENT);
+	list[0] = gfn_of(q);
+	list[1] = gfn_of(p);
+	list[2] = gfn_of(sentinel[2]);
+	expect("release stops at the released entry", hc_balloon_release(list, 3), 1);
+	expect("the stopped entry's error", hc_balloon_release(&list[1], 2), -FALLOW_ENOENT);
+	/* p is released, the sentinel mapped: one populated, then -EEXIST. */
+	expect("populate stops at a bad entry", hc_balloon_populate(&list[1], 2), 1);
+	expect("populate q again", populate1(gfn_of(q)), 1);
+	expect("populate p twice", populate1(gfn_of(p)), -FALLOW_EEXIST);
+	expect("populated page is zeroed", page_is_zero(p), 1);
+	/* The list is read whole before any entry acts: a list naming its
+	 * own page releases that page and nothing reads it afterwards. */
+	l[0] = gfn_of(l);
+	expect("release the list's own page", hc_balloon_release(l, 1), 1);
+	expect("populate the list's page", populate1(gfn_of(l)), 1);
+	page_free(p);
+	page_free(q);
+	page_free(l);
+}
+
+static void mem_target_calls(void)
+{
+	struct fallow_mem_figures f = { .actual = 1, .minimum = 2, .self_target = 3,
+					.committed = 4 };
+
+	expect("no console target", hc_mem_target(), 0);
+	expect("post figures", hc_mem_post(&f), 0);
+	expect("post figures, length short",
+	       call(FALLOW_HC_MEM_POST, (uintptr_t)&f, sizeof(f) - 1), -FALLOW_EINVAL);
+	expect("post figures from outside RAM",
+	       call(FALLOW_HC_MEM_POST, rt_start_info()->ram_bytes, sizeof(f)), -FALLOW_EFAULT);
+}
+
+static void balloon_attacks(uint64_t ram)
+{
+	fill_sentinels();
+	balloon_bad_lists(ram);
+	balloon_bad_entries(ram);
+	balloon_lifecycle();
+	mem_target_calls();
+	expect("data beside the balloon calls intact", sentinels_intact(), 1);
+}
+
 static void good_calls_still_work(void)
 {
 	struct fallow_time t0, t1;
@@ -118,6 +278,7 @@ int guest_main(const struct fallow_start_info *si)
 	bad_addresses(si->ram_bytes);
 	bad_lengths();
 	no_partial_write(si->ram_bytes);
+	balloon_attacks(si->ram_bytes);
 	good_calls_still_work();
 	if (failures) {
 		rt_printf("hostile: %u of %u checks FAILED\n", failures, checks);

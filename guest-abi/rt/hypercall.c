@@ -36,3 +36,26 @@ int64_t hc_time(struct fallow_time *out)
 	return fallow_hypercall3(FALLOW_HC_TIME, (uint64_t)(uintptr_t)out,
 				 sizeof(*out), 0);
 }
+
+int64_t hc_balloon_release(const uint64_t *gfns, uint64_t count)
+{
+	return fallow_hypercall3(FALLOW_HC_BALLOON_RELEASE, (uint64_t)(uintptr_t)gfns,
+				 count, 0);
+}
+
+int64_t hc_balloon_populate(const uint64_t *gfns, uint64_t count)
+{
+	return fallow_hypercall3(FALLOW_HC_BALLOON_POPULATE, (uint64_t)(uintptr_t)gfns,
+				 count, 0);
+}
+
+int64_t hc_mem_target(void)
+{
+	return fallow_hypercall3(FALLOW_HC_MEM_TARGET, 0, 0, 0);
+}
+
+int64_t hc_mem_post(const struct fallow_mem_figures *f)
+{
+	return fallow_hypercall3(FALLOW_HC_MEM_POST, (uint64_t)(uintptr_t)f,
+				 sizeof(*f), 0);
+}

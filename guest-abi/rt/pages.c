@@ -1,6 +1,11 @@
 /* Page allocator over the guest's free RAM: a bump pointer for pages
- * never handed out, then a free list threaded through freed pages. */
+ * never handed out, then a free list threaded through freed pages. When
+ * both are empty it asks the balloon for pages first (ballooning up on
+ * demand), so a guest that ballooned down still gets memory when it needs
+ * it. Pages the balloon released are on neither list: nothing here ever
+ * touches them. */
 #include "guest-abi/rt/rt.h"
+#include "guest-abi/rt/pages.h"
 
 struct free_page {
 	struct free_page *next;
@@ -8,9 +13,7 @@ struct free_page {
 
 static uint64_t bump, limit;
 static struct free_page *free_list;
-static uint64_t nfree;
-
-void pages_init(uint64_t start, uint64_t end);
+static uint64_t nfree, nused;
 
 void pages_init(uint64_t start, uint64_t end)
 {
@@ -19,7 +22,7 @@ void pages_init(uint64_t start, uint64_t end)
 	nfree = limit > bump ? (limit - bump) / FALLOW_PAGE_SIZE : 0;
 }
 
-void *page_alloc(void)
+void *page_take(void)
 {
 	if (free_list) {
 		struct free_page *p = free_list;
@@ -37,7 +40,7 @@ void *page_alloc(void)
 	return p;
 }
 
-void page_free(void *page)
+void page_give(void *page)
 {
 	struct free_page *p = page;
 
@@ -46,7 +49,29 @@ void page_free(void *page)
 	nfree++;
 }
 
+void *page_alloc(void)
+{
+	void *p = page_take();
+
+	if (!p && balloon_refill())
+		p = page_take();
+	if (p)
+		nused++;
+	return p;
+}
+
+void page_free(void *page)
+{
+	page_give(page);
+	nused--;
+}
+
 uint64_t page_free_count(void)
 {
 	return nfree;
+}
+
+uint64_t page_used_count(void)
+{
+	return nused;
 }

@@ -34,6 +34,10 @@ int64_t hc_console_write(const void *buf, uint64_t len);
 int64_t hc_yield(void);
 __attribute__((noreturn)) void hc_exit(int status);
 int64_t hc_time(struct fallow_time *out);
+int64_t hc_balloon_release(const uint64_t *gfns, uint64_t count);
+int64_t hc_balloon_populate(const uint64_t *gfns, uint64_t count);
+int64_t hc_mem_target(void);
+int64_t hc_mem_post(const struct fallow_mem_figures *f);
 
 /* ------------------------------------------------------------ start info */
 const struct fallow_start_info *rt_start_info(void);
@@ -48,10 +52,13 @@ void rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void rt_flush(void);
 
 /* ------------------------------------------------------------ pages
- * Every page of RAM from start-info's free_start up to ram_bytes. */
+ * Every page of RAM from start-info's free_start up to ram_bytes, less
+ * the pages the balloon driver (balloon.h) released; when none is left,
+ * page_alloc populates released pages again first. */
 void *page_alloc(void);           /* NULL when none is left */
 void page_free(void *page);
-uint64_t page_free_count(void);   /* pages still obtainable */
+uint64_t page_free_count(void);   /* pages obtainable without the balloon */
+uint64_t page_used_count(void);   /* handed out by page_alloc, not freed */
 
 /* Maps one 2 MiB guest-virtual page to the same guest-physical address in
  * the identity map (for probing addresses past RAM). 0 or -FALLOW_ENOMEM. */
@@ -66,9 +73,6 @@ static inline uint64_t rt_rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-void *memset(void *d, int c, size_t n);
-void *memcpy(void *d, const void *s, size_t n);
-size_t strlen(const char *s);
-int strncmp(const char *a, const char *b, size_t n);
+#include "arch/x86_64/string.h" /* the hypervisor's mem and str functions */
 
 #endif

@@ -1,10 +1,10 @@
 /* C entry: check the start-info page before trusting anything in it. */
 #include "guest-abi/rt/rt.h"
+#include "guest-abi/rt/pages.h"
 
 static const struct fallow_start_info *start_info;
 
 void rt_start(const struct fallow_start_info *si);
-void pages_init(uint64_t start, uint64_t end);
 
 const struct fallow_start_info *rt_start_info(void)
 {

@@ -126,6 +126,35 @@ static void test_uint_range(void **state)
 	assert_int_equal(parse("slice=").rc, -ERR_INVAL);
 }
 
+/* The console's helpers: raw words (no option rules) and bare values. */
+static void test_raw_words_and_values(void **state)
+{
+	(void)state;
+	struct cmdline_iter it;
+	const char *w;
+	size_t len;
+	uint64_t v = 7;
+
+	cmdline_iter_init(&it, "  target VM-One 8M\t", 100);
+	assert_int_equal(cmdline_next_raw(&it, &w, &len), 1);
+	assert_int_equal(len, 6);
+	assert_memory_equal(w, "target", 6);
+	assert_int_equal(cmdline_next_raw(&it, &w, &len), 1);
+	assert_memory_equal(w, "VM-One", 6);
+	assert_int_equal(cmdline_next_raw(&it, &w, &len), 1);
+	assert_int_equal(cmdline_parse_size(w, len, &v), 0);
+	assert_int_equal(v, 8ULL << 20);
+	assert_int_equal(cmdline_next_raw(&it, &w, &len), 0);
+
+	assert_int_equal(cmdline_parse_size("12Q", 3, &v), -ERR_INVAL);
+	assert_int_equal(cmdline_parse_uint("42", 2, 1, 100, &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(cmdline_parse_uint("420", 3, 1, 100, &v), -ERR_RANGE);
+	assert_int_equal(cmdline_parse_uint("4K", 2, 1, 1 << 20, &v), -ERR_RANGE);
+	assert_int_equal(cmdline_parse_uint("", 0, 0, 100, &v), -ERR_RANGE);
+	assert_int_equal(v, 42); /* failures leave *out alone */
+}
+
 static void test_unknown_option(void **state)
 {
 	(void)state;
@@ -267,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_all_kinds),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_uint_range),
+		cmocka_unit_test(test_raw_words_and_values),
 		cmocka_unit_test(test_unknown_option),
 		cmocka_unit_test(test_malformed_words),
 		cmocka_unit_test(test_values_required_and_forbidden),

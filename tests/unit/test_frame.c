@@ -760,6 +760,136 @@ static void test_random_against_model(void **state)
 	free(m);
 }
 
+/* ------------------------------------------------------------ reclaim hook */
+
+/* What the fake reclaimer sees and does: it gives back frames the test
+ * holds (as tmem gives back its ephemeral frames), optionally after a
+ * nested frame_alloc() that must not recurse into it. */
+static struct {
+	paddr_t *held;
+	uint64_t nheld;
+	unsigned calls;
+	uint64_t last_want;
+	bool nest;          /* call frame_alloc() from inside the hook */
+	paddr_t nested_got; /* what that nested call returned */
+	uint64_t give;      /* frames to free per call (0: refuse) */
+} rc;
+
+static uint64_t fake_reclaim(uint64_t want)
+{
+	uint64_t freed = 0;
+
+	rc.calls++;
+	rc.last_want = want;
+	if (rc.nest)
+		rc.nested_got = frame_alloc();
+	while (freed < rc.give && freed < want && rc.nheld > 0) {
+		assert_int_equal(frame_free(rc.held[--rc.nheld]), 0);
+		freed++;
+	}
+	return freed;
+}
+
+static void hook_setup(uint64_t give, bool nest)
+{
+	memset(&rc, 0, sizeof(rc));
+	init_pc();
+	rc.held = take_everything(&rc.nheld);
+	assert_int_equal(rc.nheld, PC_FREE);
+	rc.give = give;
+	rc.nest = nest;
+	frame_set_reclaim_hook(fake_reclaim);
+}
+
+static void hook_teardown(void)
+{
+	frame_set_reclaim_hook(NULL);
+	while (rc.nheld > 0)
+		assert_int_equal(frame_free(rc.held[--rc.nheld]), 0);
+	free(rc.held);
+}
+
+/* An empty free list asks the hook, and the frame it freed is returned. */
+static void test_reclaim_hook_supplies(void **state)
+{
+	paddr_t want, pa;
+
+	(void)state;
+	hook_setup(1, false);
+	want = rc.held[rc.nheld - 1]; /* the one the hook will free */
+	pa = frame_alloc();
+	assert_int_equal(rc.calls, 1);
+	assert_true(rc.last_want >= 1);
+	assert_int_equal(pa, want);
+	assert_true(frame_is_allocated(pa));
+	expect_stats(PC_TOTAL, 0, PC_FREE);
+	assert_int_equal(frame_free(pa), 0);
+	hook_teardown();
+	expect_stats(PC_TOTAL, PC_FREE, 0);
+}
+
+/* A hook that frees nothing: FRAME_NONE, counts unchanged. */
+static void test_reclaim_hook_refuses(void **state)
+{
+	(void)state;
+	hook_setup(0, false);
+	assert_int_equal(frame_alloc(), FRAME_NONE);
+	assert_int_equal(rc.calls, 1);
+	assert_int_equal(frame_alloc(), FRAME_NONE);
+	assert_int_equal(rc.calls, 2);
+	expect_stats(PC_TOTAL, 0, PC_FREE);
+	hook_teardown();
+}
+
+/* frame_alloc() inside the hook returns FRAME_NONE without calling the
+ * hook again; the outer call still gets the frame the hook freed. */
+static void test_reclaim_hook_no_recursion(void **state)
+{
+	paddr_t pa;
+
+	(void)state;
+	hook_setup(1, true);
+	rc.nested_got = 1; /* anything but FRAME_NONE */
+	pa = frame_alloc();
+	assert_int_equal(rc.calls, 1);
+	assert_int_equal(rc.nested_got, FRAME_NONE);
+	assert_int_not_equal(pa, FRAME_NONE);
+	rc.held[rc.nheld++] = pa; /* the list stays empty */
+	/* The guard was lifted: the next empty-list alloc asks again. */
+	rc.nest = false;
+	pa = frame_alloc();
+	assert_int_equal(rc.calls, 2);
+	assert_int_not_equal(pa, FRAME_NONE);
+	assert_int_equal(frame_free(pa), 0);
+	hook_teardown();
+	expect_stats(PC_TOTAL, PC_FREE, 0);
+}
+
+/* The hook is only for an empty list, never for the no-reclaim path, and
+ * frame_init() forgets it. */
+static void test_reclaim_hook_only_when_empty(void **state)
+{
+	paddr_t pa;
+
+	(void)state;
+	hook_setup(1, false);
+	assert_int_equal(frame_free(rc.held[--rc.nheld]), 0);
+	pa = frame_alloc();
+	assert_int_not_equal(pa, FRAME_NONE);
+	assert_int_equal(rc.calls, 0); /* a free frame was there */
+	rc.held[rc.nheld++] = pa;
+	assert_int_equal(frame_alloc_no_reclaim(), FRAME_NONE);
+	assert_int_equal(rc.calls, 0);
+	hook_teardown();
+	frame_set_reclaim_hook(fake_reclaim);
+	init_pc(); /* clears the hook */
+	rc.held = take_everything(&rc.nheld);
+	rc.give = 1;
+	assert_int_equal(frame_alloc(), FRAME_NONE);
+	assert_int_equal(rc.calls, 0);
+	hook_teardown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -778,6 +908,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_init_errors, teardown),
 		cmocka_unit_test_teardown(test_freeable, teardown),
 		cmocka_unit_test_teardown(test_random_against_model, teardown),
+		cmocka_unit_test_teardown(test_reclaim_hook_supplies, teardown),
+		cmocka_unit_test_teardown(test_reclaim_hook_refuses, teardown),
+		cmocka_unit_test_teardown(test_reclaim_hook_no_recursion, teardown),
+		cmocka_unit_test_teardown(test_reclaim_hook_only_when_empty, teardown),
 	};
 
 	return cmocka_run_group_tests_name("frame", tests, NULL, NULL);

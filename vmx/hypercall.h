@@ -1,0 +1,29 @@
+/* Hypercall handlers that live outside vmx/hypercall.c, one file per area
+ * (hc_balloon.c: ballooning and memory targets). The table in
+ * hypercall.c names them; each takes the calling guest, the six argument
+ * registers (RDI RSI RDX R10 R8 R9, all hostile) and may set *next (yield,
+ * gone); it returns the value for RAX: >= 0 or a negative ERR_*. */
+#ifndef FALLOW_VMX_HYPERCALL_H
+#define FALLOW_VMX_HYPERCALL_H
+
+#include <stdint.h>
+#include "vmx/exit.h"
+
+#define HC_ARGS 6
+
+typedef int64_t (*hc_fn)(struct guest *g, const uint64_t *arg,
+			 enum exit_action *next);
+
+int64_t hc_balloon_release(struct guest *g, const uint64_t *arg, enum exit_action *next);
+int64_t hc_balloon_populate(struct guest *g, const uint64_t *arg, enum exit_action *next);
+int64_t hc_mem_target(struct guest *g, const uint64_t *arg, enum exit_action *next);
+int64_t hc_mem_post(struct guest *g, const uint64_t *arg, enum exit_action *next);
+/* hc_tmem.c: transcendent memory */
+int64_t hc_tmem_new_pool(struct guest *g, const uint64_t *arg, enum exit_action *next);
+int64_t hc_tmem_destroy_pool(struct guest *g, const uint64_t *arg, enum exit_action *next);
+int64_t hc_tmem_put(struct guest *g, const uint64_t *arg, enum exit_action *next);
+int64_t hc_tmem_get(struct guest *g, const uint64_t *arg, enum exit_action *next);
+int64_t hc_tmem_flush_page(struct guest *g, const uint64_t *arg, enum exit_action *next);
+int64_t hc_tmem_flush_object(struct guest *g, const uint64_t *arg, enum exit_action *next);
+
+#endif

@@ -1,0 +1,73 @@
+/* See stats.h. */
+#include "vmx/stats.h"
+#include "mm/frame.h"
+#include "vmx/clock.h"
+#include "vmx/hv.h"
+#include "vmx/launch.h"
+#include "vmx/tmem_glue.h"
+
+static uint64_t interval_ms, next_ms;
+
+void stats_init(uint64_t interval_s)
+{
+	interval_ms = interval_s * MS_PER_S;
+	next_ms = interval_ms;
+}
+
+void stats_poll(void)
+{
+	uint64_t now;
+
+	if (!interval_ms || (now = clock_ms()) < next_ms)
+		return;
+	stats_print("interval");
+	/* Skip missed intervals rather than printing a burst. */
+	next_ms = (now / interval_ms + 1) * interval_ms;
+}
+
+static unsigned running(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < GUEST_MAX; i++)
+		n += guests[i].state == GUEST_RUNNABLE;
+	return n;
+}
+
+static unsigned long long ull(uint64_t v)
+{
+	return (unsigned long long)v;
+}
+
+void stats_guest_line(const struct guest *g)
+{
+	const struct fallow_mem_figures *f = &g->figures;
+
+	kprintf("stats: guest=%s ram=%llu target=%llu maxmem=%llu owned=%llu"
+		" released=%llu populated=%llu weight=%u cap=%llu frozen=%u",
+		g->cfg.name, ull(g->ept.ram_pages), ull(g->target_pages),
+		ull(g->cfg.maxmem / FRAME_SIZE), ull(g->pages_owned), ull(g->released),
+		ull(g->populated), g->cfg.weight, ull(g->cap_pages), g->frozen ? 1u : 0u);
+	if (g->figures_posted)
+		kprintf(" actual=%llu minimum=%llu selftarget=%llu committed=%llu",
+			ull(f->actual), ull(f->minimum), ull(f->self_target),
+			ull(f->committed));
+	tmem_glue_stats_guest(g);
+	kprintf(" uptime_ms=%llu\n", ull(clock_ms()));
+}
+
+void stats_print(const char *at)
+{
+	struct frame_stats st;
+
+	frame_get_stats(&st);
+	kprintf("stats: total=%llu free=%llu freeable=%llu owned=%llu running=%u waiting=%u",
+		ull(st.total), ull(st.free), ull(st.freeable), ull(st.owned), running(),
+		launch_waiting());
+	tmem_glue_stats_global();
+	kprintf(" uptime_ms=%llu at=%s\n", ull(clock_ms()), at);
+	for (unsigned i = 0; i < GUEST_MAX; i++)
+		if (guests[i].state == GUEST_RUNNABLE)
+			stats_guest_line(&guests[i]);
+	tmem_glue_stats_order();
+}

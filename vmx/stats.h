@@ -1,0 +1,26 @@
+/* `stats:` lines during the guest phase: one machine-wide line, then one
+ * per running guest, every stats_interval= seconds, on the console's
+ * `stats` and at the end. Values are pages or counts, as key=value, so
+ * tools can parse them; every machine line carries free + freeable +
+ * owned == total. */
+#ifndef FALLOW_VMX_STATS_H
+#define FALLOW_VMX_STATS_H
+
+#include <stdint.h>
+#include "vmx/guest.h"
+
+/* interval_s 0: no periodic lines. */
+void stats_init(uint64_t interval_s);
+
+/* Prints the lines when the interval has passed. */
+void stats_poll(void);
+
+/* Prints the machine line and a line per running guest; `at` says why
+ * (interval, console, final). */
+void stats_print(const char *at);
+
+/* The `stats: guest=NAME ...` line of one guest: modules with per-guest
+ * figures append their keys here. */
+void stats_guest_line(const struct guest *g);
+
+#endif

@@ -1,0 +1,306 @@
+/* See tmem_glue.h. One CPU, interrupts off during the guest phase: tmem
+ * needs no lock, and nothing can enter it while a call is under way
+ * except the allocator's reclaim hook, which the `busy` flag turns away. */
+#include "vmx/tmem_glue.h"
+#include "arch/x86_64/cpu.h"
+#include "lib/err.h"
+#include "lib/fmt.h"
+#include "mm/frame.h"
+#include "vmx/hv.h"
+
+static struct tmem the_tmem;
+static bool ready;
+static bool busy; /* inside a tmem call made from here */
+
+/* What each guest's client was last configured with, to skip needless
+ * reconfiguring after every hypercall. */
+static struct {
+	bool active;
+	struct tmem_client_cfg cfg;
+} clients[GUEST_MAX];
+
+/* ------------------------------------------------------------ platform */
+
+/* RAM is mapped 1:1 (arch/x86_64/paging.h): a frame's pointer is its
+ * physical address. */
+static paddr_t virt_to_phys(void *p)
+{
+	return (paddr_t)(uintptr_t)p;
+}
+
+/* Never reclaims: tmem evicts its own pages when this fails. */
+static void *plat_frame_alloc(void *ctx)
+{
+	paddr_t pa = frame_alloc_no_reclaim();
+
+	(void)ctx;
+	return pa == FRAME_NONE ? NULL : phys_to_virt(pa);
+}
+
+static void plat_frame_free(void *ctx, void *frame)
+{
+	(void)ctx;
+	if (frame_free(virt_to_phys(frame)))
+		panic("tmem gave back frame %p that is not allocated", frame);
+}
+
+static uint64_t plat_now(void *ctx)
+{
+	(void)ctx;
+	return rdtsc();
+}
+
+static const struct tmem_platform platform = {
+	.frame_alloc = plat_frame_alloc,
+	.frame_free = plat_frame_free,
+	.now = plat_now,
+};
+
+/* ------------------------------------------------------------ accounting */
+
+static void set_freeable(void)
+{
+	int err = frame_set_freeable(frames_freeable(&the_tmem.frames));
+
+	if (err)
+		panic("tmem reports %llu freeable frames, more than are allocated",
+		      (unsigned long long)frames_freeable(&the_tmem.frames));
+}
+
+/* The allocator's hook: ephemeral frames back, oldest first with weights
+ * honoured (tmem_reclaim's order). */
+static uint64_t reclaim(uint64_t want)
+{
+	uint64_t freed;
+
+	if (!ready || busy)
+		return 0;
+	busy = true;
+	freed = tmem_reclaim(&the_tmem, want);
+	busy = false;
+	set_freeable();
+	return freed;
+}
+
+static void init_once(void)
+{
+	if (ready)
+		return;
+	/* The TSC differs run to run on hardware; under Bochs it is fixed,
+	 * which only makes runs repeatable. */
+	if (tmem_init(&the_tmem, &platform, rdtsc()))
+		panic("tmem_init refused the hypervisor's platform");
+	frame_set_reclaim_hook(reclaim);
+	ready = true;
+}
+
+struct tmem *tmem_glue(void)
+{
+	return ready ? &the_tmem : NULL;
+}
+
+uint64_t tmem_glue_uncharged_frames(void)
+{
+	const struct tmem_frames *f = &the_tmem.frames;
+
+	if (!ready)
+		return 0;
+	return f->count[FRAME_EPH] + f->count[FRAME_SPARE] + f->count[FRAME_META];
+}
+
+uint64_t tmem_glue_freeable(void)
+{
+	return ready ? frames_freeable(&the_tmem.frames) : 0;
+}
+
+void tmem_glue_sync(struct guest *g)
+{
+	if (!ready)
+		return;
+	if (g && g->id < GUEST_MAX && clients[g->id].active) {
+		g->persistent_pages = the_tmem.clients[g->id].frames[TMEM_PERS];
+		guest_recount(g);
+	}
+	set_freeable();
+}
+
+/* ------------------------------------------------------------ clients */
+
+static struct tmem_client_cfg cfg_of(const struct guest *g)
+{
+	uint64_t max = g->cfg.maxmem / FRAME_SIZE, ram = g->ept.ram_pages;
+
+	return (struct tmem_client_cfg){
+		.weight = g->cfg.weight,
+		.flags = TMEM_CLIENT_COMPRESS | TMEM_CLIENT_DEDUP,
+		.cap = g->cap_pages ? g->cap_pages : TMEM_UNLIMITED,
+		.limit = max > ram ? max - ram : 0,
+	};
+}
+
+static bool cfg_equal(const struct tmem_client_cfg *a, const struct tmem_client_cfg *b)
+{
+	return a->weight == b->weight && a->flags == b->flags && a->cap == b->cap &&
+	       a->limit == b->limit;
+}
+
+void tmem_glue_configure(struct guest *g)
+{
+	struct tmem_client_cfg cfg;
+
+	if (!ready || g->id >= GUEST_MAX || !clients[g->id].active)
+		return;
+	cfg = cfg_of(g);
+	if (cfg_equal(&cfg, &clients[g->id].cfg))
+		return;
+	busy = true;
+	int err = tmem_client_configure(&the_tmem, g->id, &cfg);
+	busy = false;
+	if (err)
+		panic("tmem refused guest %s's configuration: %s", g->cfg.name, err_name(err));
+	clients[g->id].cfg = cfg;
+}
+
+void tmem_glue_after_hypercall(struct guest *g)
+{
+	if (g->state == GUEST_RUNNABLE)
+		tmem_glue_configure(g);
+	tmem_glue_sync(g->state == GUEST_RUNNABLE ? g : NULL);
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Grants every shared=UUID word of the guest's command line. */
+static int grant_all(struct guest *g, char *why, size_t whylen)
+{
+	const size_t keylen = sizeof(TMEM_GRANT_KEY) - 1;
+	const char *p = g->cfg.cmdline;
+
+	while (*p) {
+		while (is_space(*p))
+			p++;
+		const char *w = p;
+
+		while (*p && !is_space(*p))
+			p++;
+		if ((size_t)(p - w) < keylen || strncmp(w, TMEM_GRANT_KEY, keylen))
+			continue;
+		struct tmem_uuid u;
+		const char *v = w + keylen;
+		int err = tmem_uuid_parse(v, (size_t)(p - v), &u);
+
+		if (!err)
+			err = tmem_grant_uuid(&the_tmem, g->id, &u);
+		if (err == -ERR_EXIST)
+			err = 0; /* granted twice is granted */
+		if (err) {
+			fmt_snprintf(why, whylen, "bad %.*s (%s; at most %u UUIDs of %u hex digits)",
+				     (int)(p - w), w, err_name(err), TMEM_MAX_GRANTS,
+				     TMEM_UUID_HEX_DIGITS);
+			return err;
+		}
+	}
+	return 0;
+}
+
+int tmem_glue_guest_start(struct guest *g, char *why, size_t whylen)
+{
+	struct tmem_client_cfg cfg = cfg_of(g);
+	int err;
+
+	init_once();
+	if (g->id >= GUEST_MAX)
+		return -ERR_RANGE;
+	busy = true;
+	err = tmem_client_create(&the_tmem, g->id, &cfg);
+	if (!err) {
+		err = grant_all(g, why, whylen);
+		if (err)
+			tmem_client_destroy(&the_tmem, g->id);
+	} else {
+		fmt_snprintf(why, whylen, "no tmem client (%s)", err_name(err));
+	}
+	busy = false;
+	if (err)
+		return err;
+	clients[g->id].active = true;
+	clients[g->id].cfg = cfg;
+	tmem_glue_sync(g);
+	return 0;
+}
+
+void tmem_glue_guest_end(struct guest *g)
+{
+	if (!ready || g->id >= GUEST_MAX || !clients[g->id].active)
+		return;
+	busy = true;
+	int err = tmem_client_destroy(&the_tmem, g->id);
+	busy = false;
+	if (err)
+		panic("tmem could not destroy guest %s's client: %s", g->cfg.name,
+		      err_name(err));
+	clients[g->id].active = false;
+	/* pages_owned stays for the summary; the charge itself is gone. */
+	g->persistent_pages = 0;
+	set_freeable();
+}
+
+void tmem_glue_fini(void)
+{
+	struct tmem_frame_counts fc;
+
+	if (!ready)
+		return;
+	busy = true;
+	tmem_fini(&the_tmem);
+	busy = false;
+	set_freeable();
+	tmem_frame_counts(&the_tmem, &fc);
+	if (fc.eph + fc.pers + fc.meta + fc.spare)
+		kprintf("tmem: %llu frames still held after the guest phase"
+			" (eph %llu pers %llu meta %llu spare %llu)\n",
+			(unsigned long long)(fc.eph + fc.pers + fc.meta + fc.spare),
+			(unsigned long long)fc.eph, (unsigned long long)fc.pers,
+			(unsigned long long)fc.meta, (unsigned long long)fc.spare);
+}
+
+/* ------------------------------------------------------------ UUIDs */
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The first 16 digits are w[1] (high), the last 16 w[0] (low): the pair
+ * a guest passes to FALLOW_HC_TMEM_NEW_POOL as (uuid_lo, uuid_hi). */
+int tmem_uuid_parse(const char *s, size_t len, struct tmem_uuid *out)
+{
+	const unsigned half = TMEM_UUID_HEX_DIGITS / 2;
+	unsigned n = 0;
+	uint64_t w[2] = { 0, 0 };
+
+	for (size_t i = 0; i < len; i++) {
+		int d = hex_digit(s[i]);
+
+		if (s[i] == '-' && n > 0 && n < TMEM_UUID_HEX_DIGITS)
+			continue;
+		if (d < 0 || n == TMEM_UUID_HEX_DIGITS)
+			return -ERR_INVAL;
+		w[n < half] = (w[n < half] << 4) | (uint64_t)d;
+		n++;
+	}
+	if (n != TMEM_UUID_HEX_DIGITS)
+		return -ERR_INVAL;
+	out->w[0] = w[0];
+	out->w[1] = w[1];
+	return 0;
+}
