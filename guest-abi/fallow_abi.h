@@ -37,6 +37,13 @@ enum fallow_hypercall {
 	FALLOW_HC_BALLOON_POPULATE = 13, /* (gpa of uint64_t gfn[], count) -> populated */
 	FALLOW_HC_MEM_TARGET = 14,       /* () -> target pages set by the console, 0 none */
 	FALLOW_HC_MEM_POST = 15,         /* (struct fallow_mem_figures *, len) -> 0 */
+	/* the paravirtual disk: 512-byte sectors moved to or from a guest-
+	 * physical range; the call returns once the modelled latency has
+	 * passed, while other guests run */
+	FALLOW_HC_DISK_INFO = 16,        /* (struct fallow_disk_info *, len) -> 0 */
+	FALLOW_HC_DISK_READ = 17,        /* (sector, count, gpa) -> sectors read */
+	FALLOW_HC_DISK_WRITE = 18,       /* (sector, count, gpa) -> sectors written */
+	FALLOW_HC_CPU_TIME = 19,         /* () -> this guest's CPU time in TSC ticks */
 	FALLOW_HC_COUNT             /* first number that is not a call */
 };
 
@@ -50,6 +57,17 @@ enum fallow_hypercall {
 /* Pages below this gfn (the start-info page and the boot page tables, in
  * the low 512 KiB) can never be released. */
 #define FALLOW_BALLOON_FIRST_GFN (FALLOW_STACK_BOTTOM / FALLOW_PAGE_SIZE)
+
+#define FALLOW_SECTOR_SIZE 512u
+#define FALLOW_DISK_MAX_SECTORS 128u /* per read or write call: 64 KiB */
+
+/* FALLOW_HC_DISK_INFO fills this. */
+struct fallow_disk_info {
+	uint64_t sectors;      /* the disk is sectors [0, sectors) */
+	uint64_t sector_size;  /* FALLOW_SECTOR_SIZE */
+	uint64_t image_sectors;/* how many come from the shared image (the rest read as zero until written) */
+	char image[32];        /* the image's name, "" for a blank disk */
+};
 
 /* A guest's own memory figures, posted with FALLOW_HC_MEM_POST (pages). */
 struct fallow_mem_figures {
