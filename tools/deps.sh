@@ -35,7 +35,7 @@ test|all)
 		missing="$missing libclang-rt-14-dev" ;;
 esac
 case "${1:-all}" in
-all|run) /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || missing="$missing python3-matplotlib" ;;
+test|all|run) /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || missing="$missing python3-matplotlib" ;;
 esac
 
 [ -z "$missing" ] && exit 0

@@ -7,7 +7,7 @@
 Writes DIR/NAME.csv (one row per stats line: uptime_ms, scope — `machine`
 or the guest's name — and every key the line carries) and DIR/NAME.png:
 pages over time, stacked: each guest's owned pages (RAM, its page tables,
-and the persistent tmem pages charged to it), the rest of owned (the
+and the frames of persistent tmem data charged to it), the rest of owned (the
 hypervisor), freeable (ephemeral tmem) and free. DIR defaults to
 build/plots. Needs python3-matplotlib (Debian) for the PNG.
 """
@@ -66,7 +66,7 @@ def series(rows):
             name = r["scope"]
             if name not in guests:
                 guests.append(name)
-            current["guests"][name] = num(r, "owned") + num(r, "persistent")
+            current["guests"][name] = num(r, "owned")
     return guests, points
 
 
@@ -84,7 +84,7 @@ def plot(rows, path, title):
         layers.append([p["guests"].get(g, 0) for p in points])
         labels.append(f"{g} (owned)")
     layers.append([max(0, p["owned"] - sum(p["guests"].values())) for p in points])
-    labels.append("hypervisor (owned)")
+    labels.append("hypervisor and tmem metadata (owned)")
     layers.append([p["freeable"] for p in points])
     labels.append("freeable (ephemeral tmem)")
     layers.append([p["free"] for p in points])
