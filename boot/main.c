@@ -233,6 +233,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 	struct vmx_run_params params = {
 		.slice_us = opts.slice_us,
 		.stats_interval_s = opts.stats_interval_s,
+		.disk = opts.disk,
 	};
 
 	vmx_run_guests(&bi, &vmx, &params); /* guests, their summary, stats: lines */

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "vmx/disk_model.h"
 
 #define STATS_INTERVAL_MAX_S 86400u /* a day: longer is surely a typo */
 
@@ -15,6 +16,7 @@ struct kernel_options {
 	bool selftest_fault; /* selftest=fault: take a page fault on purpose */
 	uint64_t slice_us;   /* slice_us=N: scheduler turn in microseconds */
 	uint64_t stats_interval_s; /* stats_interval=N: `stats:` lines every N s, 0 off */
+	struct disk_model_params disk; /* disk_seek_us= disk_sector_ns= disk_queue= disk_wait= */
 };
 
 /* Returns 0, or a negative ERR_* with a one-line reason in err. */

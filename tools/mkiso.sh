@@ -3,19 +3,26 @@
 #   tools/mkiso.sh KERNEL.elf FRAGMENT.cfg OUT.iso
 # FRAGMENT holds the body of the boot entry: one `multiboot2 /boot/fallow.elf
 # OPTIONS` line and any `module2 /boot/guests/NAME.elf OPTIONS` lines. Every
-# /boot/guests/NAME.elf it names is copied from guests/ beside KERNEL.
+# /boot/guests/NAME.elf it names is copied from guests/ beside KERNEL, and
+# every disk image `module2 /boot/images/NAME.img image=NAME` from images/
+# beside KERNEL (mk/images.mk builds them there).
 set -eu
 [ $# -eq 3 ] || { echo "usage: $0 KERNEL.elf FRAGMENT.cfg OUT.iso" >&2; exit 2; }
 kernel=$1 frag=$2 out=$3
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 iso=$dir/iso
-mkdir -p "$iso/boot/grub" "$iso/boot/guests"
+mkdir -p "$iso/boot/grub" "$iso/boot/guests" "$iso/boot/images"
 cp "$kernel" "$iso/boot/fallow.elf"
 for g in $(sed -n 's|^[[:space:]]*module2[[:space:]]\{1,\}/boot/guests/\([^[:space:]]*\).*|\1|p' "$frag" | sort -u); do
 	src=$(dirname "$kernel")/guests/$g
 	[ -f "$src" ] || { echo "mkiso: $frag names /boot/guests/$g but $src does not exist" >&2; exit 1; }
 	cp "$src" "$iso/boot/guests/$g"
+done
+for i in $(sed -n 's|^[[:space:]]*module2[[:space:]]\{1,\}/boot/images/\([^[:space:]]*\).*|\1|p' "$frag" | sort -u); do
+	src=$(dirname "$kernel")/images/$i
+	[ -f "$src" ] || { echo "mkiso: $frag names /boot/images/$i but $src does not exist" >&2; exit 1; }
+	cp "$src" "$iso/boot/images/$i"
 done
 {
 	echo 'serial --unit=0 --speed=115200'

@@ -5,6 +5,7 @@
 #include "lib/err.h"
 #include "lib/fmt.h"
 #include "mm/frame.h"
+#include "vmx/clock.h"
 #include "vmx/gmem.h"
 #include "vmx/hv.h"
 #include "vmx/launch.h"
@@ -44,7 +45,7 @@ uint64_t guest_charged_pages(const struct guest *g)
 void guest_recount(struct guest *g)
 {
 	g->pages_owned = g->ept.ram_pages + g->ept.table_pages + GUEST_VMCS_PAGES +
-			 g->persistent_pages;
+			 g->persistent_pages + g->disk.frames;
 }
 
 struct guest *guest_by_name(const char *name, size_t len)
@@ -115,6 +116,7 @@ static int load(struct guest *g, const struct boot_module *mod, char *why,
 static void release(struct guest *g)
 {
 	tmem_glue_guest_end(g); /* its persistent and ephemeral pages go */
+	disk_detach(&g->disk);  /* its overlay frames go */
 	if (g->vcpu.vmcs != FRAME_NONE) {
 		if (vmx_vmclear(g->vcpu.vmcs))
 			panic("vmx: VMCLEAR failed for guest %s", g->cfg.name);
@@ -129,6 +131,27 @@ static void release(struct guest *g)
 		vmx_flush_vpid(g->vcpu.vpid);
 }
 
+static const char *on_off(bool on)
+{
+	return on ? "on" : "off";
+}
+
+/* The rest of the `started` line: what disk and tmem the guest has. */
+static void print_disk_and_tmem(const struct guest *g)
+{
+	const struct disk *d = &g->disk;
+
+	if (d->present)
+		kprintf(" disk=%s sectors=%llu image_sectors=%llu",
+			d->image ? d->image->name : "blank", (unsigned long long)d->sectors,
+			(unsigned long long)d->image_sectors);
+	if (g->cfg.tmem)
+		kprintf(" tmem=on dedup=%s compress=%s\n", on_off(g->cfg.tmem_dedup),
+			on_off(g->cfg.tmem_compress));
+	else
+		kprintf(" tmem=off\n");
+}
+
 int guest_create(struct guest *g, unsigned id, const struct boot_module *mod,
 		 const struct guest_config *cfg)
 {
@@ -141,7 +164,8 @@ int guest_create(struct guest *g, unsigned id, const struct boot_module *mod,
 	*g = (struct guest){ .id = id, .cfg = *cfg, .mod = mod, .target_pages = target,
 			     .cap_pages = cap, .frozen = frozen };
 	g->vcpu.vpid = (uint16_t)(id + 1); /* VPID 0 is the host's */
-	if ((err = give_memory(g, why, sizeof(why))) ||
+	if ((err = disk_attach(&g->disk, &cfg->disk, why, sizeof(why))) ||
+	    (err = give_memory(g, why, sizeof(why))) ||
 	    (err = load(g, mod, why, sizeof(why))) ||
 	    (err = tmem_glue_guest_start(g, why, sizeof(why)))) {
 		release(g);
@@ -151,10 +175,11 @@ int guest_create(struct guest *g, unsigned id, const struct boot_module *mod,
 	}
 	guest_recount(g);
 	g->state = GUEST_RUNNABLE;
-	kprintf("vmx: guest %s started: mem=%lluK maxmem=%lluK weight=%u pages=%llu vpid=%u\n",
+	kprintf("vmx: guest %s started: mem=%lluK maxmem=%lluK weight=%u pages=%llu vpid=%u",
 		cfg->name, (unsigned long long)(cfg->mem >> 10),
 		(unsigned long long)(cfg->maxmem >> 10), cfg->weight,
 		(unsigned long long)g->pages_owned, g->vcpu.vpid);
+	print_disk_and_tmem(g);
 	return 0;
 }
 
@@ -176,6 +201,7 @@ void guest_destroy(struct guest *g, bool killed, int status)
 {
 	guest_console_flush(g);
 	release(g);
+	g->exit_ms = clock_ms();
 	g->killed = killed;
 	g->exit_status = status;
 	g->state = GUEST_DEAD;

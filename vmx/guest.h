@@ -7,10 +7,15 @@
 #include <stdint.h>
 #include "guest-abi/fallow_abi.h"
 #include "mm/memmap.h"
+#include "vmx/disk.h"
 #include "vmx/ept.h"
 #include "vmx/exit_reason.h"
 
-#define GUEST_MAX 8
+/* Guest slots. Each running guest costs a VMCS, its EPT tables and its
+ * share of this table; VPIDs are slot + 1, so any count below 65535
+ * would do. 32 leaves room for a density run of more than 15 guests
+ * beside image modules (the boot takes MEMMAP_MAX_MODULES modules). */
+#define GUEST_MAX 32
 #define GUEST_CONSOLE_LINE 200 /* pending console bytes before a forced line */
 #define GUEST_WEIGHT_MAX 1000u
 
@@ -56,9 +61,13 @@ struct guest_config {
 	uint32_t weight;
 	enum guest_start start;
 	uint64_t start_after_s; /* START_AFTER only */
+	struct disk_config disk; /* disk= disk_size= */
+	bool tmem;               /* tmem=on|off: off refuses every tmem call */
+	bool tmem_dedup;         /* tmem_dedup=on|off */
+	bool tmem_compress;      /* tmem_compress=on|off */
 };
 
-/* Pages a guest holds besides its RAM: the VMCS. */
+/* Pages a guest holds besides its RAM, EPT and disk overlay: the VMCS. */
 #define GUEST_VMCS_PAGES 1u
 
 struct guest {
@@ -73,7 +82,7 @@ struct guest {
 	/* what the summary prints */
 	int exit_status;
 	bool killed;
-	uint64_t pages_owned; /* RAM + EPT tables + VMCS + persistent, while alive */
+	uint64_t pages_owned; /* RAM + EPT tables + VMCS + persistent + disk overlay, while alive */
 	/* memory control: the console sets these, the balloon and tmem
 	 * hypercalls read them */
 	uint64_t target_pages;     /* console `target`; 0 = none set */
@@ -90,6 +99,13 @@ struct guest {
 	uint64_t exits[EXIT_REASON_COUNT];
 	uint64_t exits_total;
 	uint64_t hypercalls;
+	struct disk disk;
+	/* time (vmx/clock.h): a guest waiting for its disk is not picked
+	 * until the TSC reaches wake_tsc */
+	uint64_t wake_tsc;
+	uint64_t cpu_ticks; /* TSC ticks in VMX non-root and its exits */
+	uint64_t cpu_since; /* TSC at the current VM entry, 0 outside a turn */
+	uint64_t exit_ms;   /* the guest phase's clock when it ended */
 };
 
 extern struct guest guests[GUEST_MAX];

@@ -1,5 +1,6 @@
-/* A guest's module command line: `name= mem= maxmem= weight= start=` for
- * the hypervisor, every other word passed through to the guest. Each value is
+/* A guest's module command line: `name= mem= maxmem= weight= start=
+ * disk= disk_size= tmem= tmem_dedup= tmem_compress=` for the hypervisor,
+ * every other word passed through to the guest. Each value is
  * checked here; a guest with a bad configuration is refused by name. */
 #include "vmx/guest.h"
 #include "lib/cmdline.h"
@@ -7,7 +8,14 @@
 #include "lib/fmt.h"
 #include "mm/phys.h"
 
-enum guest_key { KEY_NAME, KEY_MEM, KEY_MAXMEM, KEY_WEIGHT, KEY_START, KEY_COUNT };
+enum guest_key {
+	KEY_NAME, KEY_MEM, KEY_MAXMEM, KEY_WEIGHT, KEY_START,
+	KEY_DISK, KEY_DISK_SIZE, KEY_TMEM, KEY_TMEM_DEDUP, KEY_TMEM_COMPRESS,
+	KEY_COUNT
+};
+
+enum { CHOICE_ON, CHOICE_OFF };
+static const char *const on_off[] = { [CHOICE_ON] = "on", [CHOICE_OFF] = "off", NULL };
 
 #define START_AFTER_PREFIX "after:"
 #define START_AFTER_PREFIX_LEN 6
@@ -21,6 +29,11 @@ static const struct cmdline_opt keys[KEY_COUNT] = {
 	[KEY_MAXMEM] = { "maxmem", CMDLINE_SIZE, 0 },
 	[KEY_WEIGHT] = { "weight", CMDLINE_STRING, 0 },
 	[KEY_START] = { "start", CMDLINE_STRING, 0 },
+	[KEY_DISK] = { "disk", CMDLINE_STRING, 0 },
+	[KEY_DISK_SIZE] = { "disk_size", CMDLINE_SIZE, 0 },
+	[KEY_TMEM] = { "tmem", CMDLINE_CHOICE, on_off },
+	[KEY_TMEM_DEDUP] = { "tmem_dedup", CMDLINE_CHOICE, on_off },
+	[KEY_TMEM_COMPRESS] = { "tmem_compress", CMDLINE_CHOICE, on_off },
 };
 
 static int strncmp_elf(const char *s)
@@ -48,17 +61,56 @@ static int name_char_ok(char c)
 	       (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
 }
 
-static int set_name(struct guest_config *cfg, const char *s, size_t len)
+/* A guest's or an image's name into out[size]. */
+static int copy_name(char *out, size_t size, const char *s, size_t len)
 {
-	if (len == 0 || len >= sizeof(cfg->name))
+	if (len == 0 || len >= size)
 		return -ERR_RANGE;
 	for (size_t i = 0; i < len; i++) {
 		if (!name_char_ok(s[i]))
 			return -ERR_INVAL;
-		cfg->name[i] = s[i];
+		out[i] = s[i];
 	}
-	cfg->name[len] = '\0';
+	out[len] = '\0';
 	return 0;
+}
+
+static int set_name(struct guest_config *cfg, const char *s, size_t len)
+{
+	return copy_name(cfg->name, sizeof(cfg->name), s, len);
+}
+
+/* disk_size=: whole sectors, not empty, within what an overlay maps. */
+static int check_disk_size(uint64_t bytes)
+{
+	if (!bytes || bytes % DISK_SECTOR_SIZE || bytes > DISK_MAX_BYTES)
+		return -ERR_RANGE;
+	return 0;
+}
+
+/* The keys that configure the disk and tmem. */
+static int set_disk_tmem(struct guest_config *cfg, int k, const struct cmdline_val *v)
+{
+	bool on = v->choice == CHOICE_ON;
+
+	switch (k) {
+	case KEY_DISK:
+		cfg->disk.present = true;
+		return copy_name(cfg->disk.image, sizeof(cfg->disk.image), v->str, v->len);
+	case KEY_DISK_SIZE:
+		cfg->disk.present = true;
+		cfg->disk.size = v->size;
+		return check_disk_size(v->size);
+	case KEY_TMEM:
+		cfg->tmem = on;
+		return 0;
+	case KEY_TMEM_DEDUP:
+		cfg->tmem_dedup = on;
+		return 0;
+	default:
+		cfg->tmem_compress = on;
+		return 0;
+	}
 }
 
 static int parse_weight(const char *s, size_t len, uint32_t *out)
@@ -194,7 +246,8 @@ int guest_config_parse(const char *line, struct guest_config *cfg, char *why,
 	bool seen[KEY_COUNT] = { false };
 	int rc;
 
-	*cfg = (struct guest_config){ .weight = 1 };
+	*cfg = (struct guest_config){ .weight = 1, .tmem = true, .tmem_dedup = true,
+				      .tmem_compress = true };
 	line = skip_path(line, &fallback_name, &fallback_len);
 	cmdline_iter_init(&it, line, FALLOW_CMDLINE_MAX * 2);
 	while ((rc = cmdline_next(&it, &w)) > 0) {
@@ -228,13 +281,20 @@ int guest_config_parse(const char *line, struct guest_config *cfg, char *why,
 			rc = parse_start(v.str, v.len, cfg);
 		else if (k == KEY_MEM)
 			cfg->mem = v.size;
-		else
+		else if (k == KEY_MAXMEM)
 			cfg->maxmem = v.size;
+		else
+			rc = set_disk_tmem(cfg, k, &v);
 		if (rc) {
 			if (k == KEY_START)
 				fmt_snprintf(why, whylen,
 					     "bad start=%.*s (now, manual or after:SECONDS up to %u)",
 					     (int)v.len, v.str, GUEST_START_AFTER_MAX_S);
+			else if (k == KEY_DISK_SIZE)
+				fmt_snprintf(why, whylen,
+					     "bad disk_size=%.*s (a multiple of %u bytes, 1 sector to %lluG)",
+					     (int)v.len, v.str, DISK_SECTOR_SIZE,
+					     (unsigned long long)(DISK_MAX_BYTES >> 30));
 			else
 				fmt_snprintf(why, whylen, "bad %s=%.*s", keys[k].name,
 					     (int)v.len, v.str);

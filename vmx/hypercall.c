@@ -6,6 +6,7 @@
 #include "arch/x86_64/cpu.h"
 #include "guest-abi/fallow_abi.h"
 #include "lib/err.h"
+#include "vmx/clock.h"
 #include "vmx/gmem.h"
 #include "vmx/hv.h"
 #include "vmx/memcheck.h"
@@ -15,6 +16,7 @@
 
 enum hc_perm {
 	HC_ANY_GUEST = 1, /* every guest; control calls will be narrower */
+	HC_TMEM = 2,      /* guests with tmem (not tmem=off) */
 };
 
 struct hc_entry {
@@ -112,6 +114,14 @@ static int64_t hc_time(struct guest *g, const uint64_t *arg, enum exit_action *n
 	return gmem_write(g, arg[0], &t, sizeof(t));
 }
 
+/* The caller's CPU time so far, this turn included. */
+static int64_t hc_cpu_time(struct guest *g, const uint64_t *arg, enum exit_action *next)
+{
+	(void)arg;
+	(void)next;
+	return (int64_t)(clock_cpu_ticks(g) & INT64_MAX);
+}
+
 static const struct hc_entry hc_table[FALLOW_HC_COUNT] = {
 	[FALLOW_HC_ABI_VERSION] = { hc_abi_version, "abi-version", HC_ANY_GUEST },
 	[FALLOW_HC_ABI_INFO] = { hc_abi_info, "abi-info", HC_ANY_GUEST },
@@ -119,22 +129,28 @@ static const struct hc_entry hc_table[FALLOW_HC_COUNT] = {
 	[FALLOW_HC_YIELD] = { hc_yield, "yield", HC_ANY_GUEST },
 	[FALLOW_HC_EXIT] = { hc_exit, "exit", HC_ANY_GUEST },
 	[FALLOW_HC_TIME] = { hc_time, "time", HC_ANY_GUEST },
-	[FALLOW_HC_TMEM_NEW_POOL] = { hc_tmem_new_pool, "tmem-new-pool", HC_ANY_GUEST },
-	[FALLOW_HC_TMEM_DESTROY_POOL] = { hc_tmem_destroy_pool, "tmem-destroy-pool", HC_ANY_GUEST },
-	[FALLOW_HC_TMEM_PUT] = { hc_tmem_put, "tmem-put", HC_ANY_GUEST },
-	[FALLOW_HC_TMEM_GET] = { hc_tmem_get, "tmem-get", HC_ANY_GUEST },
-	[FALLOW_HC_TMEM_FLUSH_PAGE] = { hc_tmem_flush_page, "tmem-flush-page", HC_ANY_GUEST },
-	[FALLOW_HC_TMEM_FLUSH_OBJECT] = { hc_tmem_flush_object, "tmem-flush-object", HC_ANY_GUEST },
+	[FALLOW_HC_TMEM_NEW_POOL] = { hc_tmem_new_pool, "tmem-new-pool", HC_TMEM },
+	[FALLOW_HC_TMEM_DESTROY_POOL] = { hc_tmem_destroy_pool, "tmem-destroy-pool", HC_TMEM },
+	[FALLOW_HC_TMEM_PUT] = { hc_tmem_put, "tmem-put", HC_TMEM },
+	[FALLOW_HC_TMEM_GET] = { hc_tmem_get, "tmem-get", HC_TMEM },
+	[FALLOW_HC_TMEM_FLUSH_PAGE] = { hc_tmem_flush_page, "tmem-flush-page", HC_TMEM },
+	[FALLOW_HC_TMEM_FLUSH_OBJECT] = { hc_tmem_flush_object, "tmem-flush-object", HC_TMEM },
 	[FALLOW_HC_BALLOON_RELEASE] = { hc_balloon_release, "balloon-release", HC_ANY_GUEST },
 	[FALLOW_HC_BALLOON_POPULATE] = { hc_balloon_populate, "balloon-populate", HC_ANY_GUEST },
 	[FALLOW_HC_MEM_TARGET] = { hc_mem_target, "mem-target", HC_ANY_GUEST },
 	[FALLOW_HC_MEM_POST] = { hc_mem_post, "mem-post", HC_ANY_GUEST },
+	[FALLOW_HC_DISK_INFO] = { hc_disk_info, "disk-info", HC_ANY_GUEST },
+	[FALLOW_HC_DISK_READ] = { hc_disk_read, "disk-read", HC_ANY_GUEST },
+	[FALLOW_HC_DISK_WRITE] = { hc_disk_write, "disk-write", HC_ANY_GUEST },
+	[FALLOW_HC_CPU_TIME] = { hc_cpu_time, "cpu-time", HC_ANY_GUEST },
 };
 
+/* tmem=off takes HC_TMEM away: every tmem call is -ERR_PERM. */
 static int permitted(const struct guest *g, const struct hc_entry *h)
 {
-	(void)g;
-	return h->perm & HC_ANY_GUEST;
+	unsigned held = HC_ANY_GUEST | (g->cfg.tmem ? HC_TMEM : 0u);
+
+	return (h->perm & held) == h->perm;
 }
 
 enum exit_action exit_vmcall(struct guest *g, const struct exit_info *e)

@@ -1,5 +1,5 @@
 /* Hypercall handlers that live outside vmx/hypercall.c, one file per area
- * (hc_balloon.c: ballooning and memory targets). The table in
+ * (hc_balloon.c: ballooning and memory targets; hc_tmem.c; hc_disk.c). The table in
  * hypercall.c names them; each takes the calling guest, the six argument
  * registers (RDI RSI RDX R10 R8 R9, all hostile) and may set *next (yield,
  * gone); it returns the value for RAX: >= 0 or a negative ERR_*. */
@@ -25,5 +25,9 @@ int64_t hc_tmem_put(struct guest *g, const uint64_t *arg, enum exit_action *next
 int64_t hc_tmem_get(struct guest *g, const uint64_t *arg, enum exit_action *next);
 int64_t hc_tmem_flush_page(struct guest *g, const uint64_t *arg, enum exit_action *next);
 int64_t hc_tmem_flush_object(struct guest *g, const uint64_t *arg, enum exit_action *next);
+/* hc_disk.c: the paravirtual disk */
+int64_t hc_disk_info(struct guest *g, const uint64_t *arg, enum exit_action *next);
+int64_t hc_disk_read(struct guest *g, const uint64_t *arg, enum exit_action *next);
+int64_t hc_disk_write(struct guest *g, const uint64_t *arg, enum exit_action *next);
 
 #endif

@@ -5,6 +5,8 @@
 #include "lib/err.h"
 #include "mm/frame.h"
 #include "vmx/clock.h"
+#include "vmx/disk.h"
+#include "vmx/disk_model.h"
 #include "vmx/guest.h"
 #include "vmx/hv.h"
 #include "vmx/launch.h"
@@ -35,34 +37,66 @@ static bool name_taken(const char *name, unsigned upto)
 	return false;
 }
 
-/* Creates a guest per module; returns how many were refused. */
+static unsigned guest_modules(const struct boot_info *bi)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < bi->nmodules; i++)
+		n += !disk_module_is_image(bi->modules[i].cmdline);
+	return n;
+}
+
+/* Creates a guest per module that is not a disk image, in slots taken in
+ * order; returns how many were refused. */
 static unsigned create_guests(const struct boot_info *bi)
 {
-	unsigned refused = 0;
+	unsigned refused = 0, slot = 0;
 
 	for (unsigned i = 0; i < bi->nmodules; i++) {
+		const struct boot_module *m = &bi->modules[i];
 		struct guest_config cfg;
 		char why[CFG_WHY_LEN];
-		int err = guest_config_parse(bi->modules[i].cmdline, &cfg, why, sizeof(why));
 
-		if (i >= GUEST_MAX) {
+		if (disk_module_is_image(m->cmdline))
+			continue;
+		int err = guest_config_parse(m->cmdline, &cfg, why, sizeof(why));
+
+		if (slot >= GUEST_MAX) {
 			kprintf("vmx: guest %s refused: at most %u guests\n",
 				err ? "?" : cfg.name, GUEST_MAX);
 			refused++;
 		} else if (err) {
 			kprintf("vmx: guest %s refused: %s (module %u: %s)\n",
-				cfg.name[0] ? cfg.name : "?", why, i, bi->modules[i].cmdline);
+				cfg.name[0] ? cfg.name : "?", why, i, m->cmdline);
 			refused++;
-		} else if (name_taken(cfg.name, i)) {
+		} else if (name_taken(cfg.name, slot)) {
 			kprintf("vmx: guest %s refused: another guest has that name\n", cfg.name);
 			refused++;
 		} else if (cfg.start != START_NOW) {
-			launch_configure(&guests[i], i, &bi->modules[i], &cfg);
-		} else if (guest_create(&guests[i], i, &bi->modules[i], &cfg)) {
+			launch_configure(&guests[slot], slot, m, &cfg);
+			slot++;
+		} else if (guest_create(&guests[slot], slot, m, &cfg)) {
 			refused++;
+		} else {
+			slot++;
 		}
 	}
 	return refused;
+}
+
+/* The guest phase's wall time against the CPU time guests used and the
+ * time skipped while every guest waited for its disk. */
+static void print_phase_time(void)
+{
+	const struct disk_model_params *p = disk_model_params();
+
+	kprintf("vmx: guest phase: wall_ms=%llu cpu_ms=%llu skipped_ms=%llu"
+		" disk_seek_us=%llu disk_sector_ns=%llu disk_queue=%s disk_wait=%s\n",
+		(unsigned long long)clock_ms(),
+		(unsigned long long)clock_ticks_to_ms(clock_cpu_total_ticks()),
+		(unsigned long long)clock_skipped_ms(), (unsigned long long)p->seek_us,
+		(unsigned long long)p->sector_ns, p->private_queue ? "private" : "shared",
+		p->spin ? "spin" : "skip");
 }
 
 static void print_summary(const struct guest *g)
@@ -79,6 +113,8 @@ static void print_summary(const struct guest *g)
 	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
 		if (g->exits[r])
 			kprintf(" %s=%llu", exit_reason_name(r), (unsigned long long)g->exits[r]);
+	stats_guest_time_disk(g);
+	kprintf(" exit_ms=%llu", (unsigned long long)g->exit_ms);
 	kprintf(" hypercalls=%llu pages=%llu released=%llu populated=%llu\n",
 		(unsigned long long)g->hypercalls, (unsigned long long)g->pages_owned,
 		(unsigned long long)g->released, (unsigned long long)g->populated);
@@ -93,14 +129,15 @@ void vmx_run_guests(const struct boot_info *bi, const struct vmx_caps *caps,
 	struct tsc_info tsc;
 	unsigned refused, started = 0;
 
-	if (!bi->nmodules) {
+	unsigned nguests = guest_modules(bi);
+
+	if (!nguests) {
 		kprintf("fallow: %s\n", caps->usable ? "no guests configured"
 						     : "VT-x unavailable, nothing to run");
 		return;
 	}
 	if (!caps->usable) {
-		kprintf("fallow: VT-x unavailable, %u guest module(s) not started\n",
-			bi->nmodules);
+		kprintf("fallow: VT-x unavailable, %u guest module(s) not started\n", nguests);
 		return;
 	}
 	tsc_init(&tsc);
@@ -113,12 +150,15 @@ void vmx_run_guests(const struct boot_info *bi, const struct vmx_caps *caps,
 
 	if (err) {
 		kprintf("fallow: VT-x could not be turned on, %u guest module(s) not started\n",
-			bi->nmodules);
+			nguests);
 		return;
 	}
 	memcheck_begin();
 	clock_start(tsc.hz);
+	disk_model_set_params(&params->disk);
+	disk_model_start(hz);
 	stats_init(params->stats_interval_s);
+	disk_images_register(bi);
 	refused = create_guests(bi);
 	for (unsigned i = 0; i < GUEST_MAX; i++)
 		started += guests[i].state == GUEST_RUNNABLE;
@@ -133,6 +173,7 @@ void vmx_run_guests(const struct boot_info *bi, const struct vmx_caps *caps,
 		/* pages_owned stays for the summary; 0: killed before it started */
 		started += guests[i].state == GUEST_DEAD && guests[i].pages_owned;
 	}
+	print_phase_time();
 	memcheck_now("the guest phase");
 	stats_print("final");
 	tmem_glue_fini(); /* its spares and metadata: free again */

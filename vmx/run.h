@@ -7,6 +7,7 @@
 
 #include "mm/memmap.h"
 #include "vmx/caps.h"
+#include "vmx/disk_model.h"
 
 /* Without modules it says so (`fallow: no guests configured`, or that VT-x
  * is unavailable); without usable VT-x it names the guests not started.
@@ -14,6 +15,7 @@
 struct vmx_run_params {
 	uint64_t slice_us;         /* scheduler turn (kernel option slice_us=) */
 	uint64_t stats_interval_s; /* `stats:` lines every N s, 0 off (stats_interval=) */
+	struct disk_model_params disk; /* the paravirtual disk's latency model */
 };
 
 void vmx_run_guests(const struct boot_info *bi, const struct vmx_caps *caps,

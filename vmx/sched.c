@@ -3,10 +3,18 @@
  * recomputed before every entry from the TSC, so a guest that exits often
  * (hypercalls) cannot stretch its turn. Between turns, and in a pause
  * loop while no guest can run, the console, delayed starts and the stats
- * timer get their turn: interrupts stay off, everything is polled. */
+ * timer get their turn: interrupts stay off, everything is polled.
+ *
+ * A guest waiting for its disk (wake_tsc in the future) is passed over.
+ * When every runnable guest waits, the CPU idles until the first wake-up
+ * (vmx/disk_model.h): disk_wait=skip jumps the TSC there, disk_wait=spin
+ * pauses; either way at most one slice at a time, so the polling above
+ * still happens at least once a slice. */
 #include "vmx/sched.h"
 #include "arch/x86_64/cpu.h"
+#include "vmx/clock.h"
 #include "vmx/ctl.h"
+#include "vmx/disk_model.h"
 #include "vmx/exit.h"
 #include "vmx/guest.h"
 #include "vmx/hv.h"
@@ -21,10 +29,12 @@
 
 static struct guest *pick_next(unsigned *cursor)
 {
+	uint64_t now = rdtsc();
+
 	for (unsigned n = 1; n <= GUEST_MAX; n++) {
 		unsigned i = (*cursor + n) % GUEST_MAX;
 
-		if (guests[i].state == GUEST_RUNNABLE) {
+		if (guests[i].state == GUEST_RUNNABLE && guests[i].wake_tsc <= now) {
 			*cursor = i;
 			return &guests[i];
 		}
@@ -50,10 +60,12 @@ static void run_turn(struct guest *g, uint64_t slice_ticks)
 	for (;;) {
 		arm_timer(end);
 		write_cr2(g->vcpu.cr2);
+		clock_cpu_begin(g);
 		int failed = vmx_enter(g->vcpu.gpr, g->vcpu.launched);
 
 		g->vcpu.cr2 = read_cr2();
 		if (failed) {
+			clock_cpu_end(g);
 			guest_kill(g, "%s failed: VM-instruction error %llu at RIP 0x%llx",
 				   g->vcpu.launched ? "VMRESUME" : "VMLAUNCH",
 				   (unsigned long long)vmcs_read(VM_INSTRUCTION_ERROR),
@@ -61,7 +73,10 @@ static void run_turn(struct guest *g, uint64_t slice_ticks)
 			return;
 		}
 		g->vcpu.launched = true;
-		if (exit_dispatch(g) != EXIT_RESUME || rdtsc() >= end)
+		enum exit_action next = exit_dispatch(g);
+
+		clock_cpu_end(g);
+		if (next != EXIT_RESUME || rdtsc() >= end)
 			return;
 	}
 }
@@ -71,6 +86,37 @@ static void between_turns(void)
 	ctl_poll();
 	launch_poll();
 	stats_poll();
+}
+
+/* The earliest wake-up of a runnable guest waiting for its disk, or 0
+ * when none waits. */
+static uint64_t first_wake(void)
+{
+	uint64_t first = 0;
+
+	for (unsigned i = 0; i < GUEST_MAX; i++) {
+		const struct guest *g = &guests[i];
+
+		if (g->state == GUEST_RUNNABLE && g->wake_tsc &&
+		    (!first || g->wake_tsc < first))
+			first = g->wake_tsc;
+	}
+	return first;
+}
+
+static void idle_until(uint64_t wake, uint64_t slice_ticks)
+{
+	uint64_t now = rdtsc();
+	uint64_t until = wake - now > slice_ticks ? now + slice_ticks : wake;
+
+	if (wake <= now)
+		return;
+	if (!disk_model_params()->spin) {
+		clock_skip_to(until);
+		return;
+	}
+	while (rdtsc() < until)
+		cpu_pause();
 }
 
 /* No guest runnable: true while a waiting guest may still start. */
@@ -91,12 +137,17 @@ void sched_run(uint64_t slice_ticks)
 	bool idle_said = false;
 
 	for (;;) {
+		uint64_t wake;
+
 		between_turns();
 		struct guest *g = pick_next(&cursor);
 
 		if (g) {
 			idle_said = false;
+			g->wake_tsc = 0;
 			run_turn(g, slice_ticks);
+		} else if ((wake = first_wake()) != 0) {
+			idle_until(wake, slice_ticks);
 		} else if (worth_idling(&idle_said)) {
 			cpu_pause();
 		} else {

@@ -39,6 +39,17 @@ static unsigned long long ull(uint64_t v)
 	return (unsigned long long)v;
 }
 
+void stats_guest_time_disk(const struct guest *g)
+{
+	const struct disk_counters *c = &g->disk.count;
+
+	kprintf(" cpu_ms=%llu disk_read=%llu disk_written=%llu disk_read_calls=%llu"
+		" disk_write_calls=%llu disk_wait_ms=%llu disk_frames=%llu",
+		ull(clock_ticks_to_ms(clock_cpu_ticks(g))), ull(c->sectors_read),
+		ull(c->sectors_written), ull(c->read_calls), ull(c->write_calls),
+		ull(clock_ticks_to_ms(c->wait_ticks)), ull(g->disk.frames));
+}
+
 void stats_guest_line(const struct guest *g)
 {
 	const struct fallow_mem_figures *f = &g->figures;
@@ -53,7 +64,26 @@ void stats_guest_line(const struct guest *g)
 			ull(f->actual), ull(f->minimum), ull(f->self_target),
 			ull(f->committed));
 	tmem_glue_stats_guest(g);
+	stats_guest_time_disk(g);
 	kprintf(" uptime_ms=%llu\n", ull(clock_ms()));
+}
+
+/* tmem's pages as guests see them (every page put and still held, each
+ * guest's own count) against the frames holding their data, so a reader
+ * divides one by the other for what dedup and compression gain. */
+static void print_tmem_logical_physical(void)
+{
+	struct tmem *t = tmem_glue();
+	uint64_t logical = 0, physical = 0;
+
+	if (t) {
+		for (unsigned i = 0; i < TMEM_MAX_CLIENTS; i++)
+			if (t->clients[i].active)
+				logical += t->clients[i].pages[TMEM_EPH] +
+					   t->clients[i].pages[TMEM_PERS];
+		physical = t->frames.count[FRAME_EPH] + t->frames.count[FRAME_PERS];
+	}
+	kprintf(" tmem_logical=%llu tmem_physical=%llu", ull(logical), ull(physical));
 }
 
 void stats_print(const char *at)
@@ -65,7 +95,10 @@ void stats_print(const char *at)
 		ull(st.total), ull(st.free), ull(st.freeable), ull(st.owned), running(),
 		launch_waiting());
 	tmem_glue_stats_global();
-	kprintf(" uptime_ms=%llu at=%s\n", ull(clock_ms()), at);
+	print_tmem_logical_physical();
+	kprintf(" cpu_ms=%llu skipped_ms=%llu uptime_ms=%llu at=%s\n",
+		ull(clock_ticks_to_ms(clock_cpu_total_ticks())), ull(clock_skipped_ms()),
+		ull(clock_ms()), at);
 	for (unsigned i = 0; i < GUEST_MAX; i++)
 		if (guests[i].state == GUEST_RUNNABLE)
 			stats_guest_line(&guests[i]);

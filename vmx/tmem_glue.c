@@ -8,6 +8,8 @@
 #include "mm/frame.h"
 #include "vmx/hv.h"
 
+_Static_assert(GUEST_MAX <= TMEM_MAX_CLIENTS, "every guest slot needs a tmem client id");
+
 static struct tmem the_tmem;
 static bool ready;
 static bool busy; /* inside a tmem call made from here */
@@ -132,7 +134,8 @@ static struct tmem_client_cfg cfg_of(const struct guest *g)
 
 	return (struct tmem_client_cfg){
 		.weight = g->cfg.weight,
-		.flags = TMEM_CLIENT_COMPRESS | TMEM_CLIENT_DEDUP,
+		.flags = (g->cfg.tmem_compress ? TMEM_CLIENT_COMPRESS : 0u) |
+			 (g->cfg.tmem_dedup ? TMEM_CLIENT_DEDUP : 0u),
 		.cap = g->cap_pages ? g->cap_pages : TMEM_UNLIMITED,
 		.limit = max > ram ? max - ram : 0,
 	};
