@@ -15,7 +15,7 @@ GUEST_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
 GUEST_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 \
 	-Wl,--build-id=none -T guest-abi/guest.ld
 
-GUEST_RT_SRCS := $(sort $(wildcard guest-abi/rt/*.c guest-abi/rt/*.S)) lib/fmt.c \
+GUEST_RT_SRCS := $(sort $(wildcard guest-abi/rt/*.c guest-abi/rt/*.S)) lib/fmt.c lib/uuid.c \
 	arch/x86_64/string.c
 GUEST_RT_OBJS := $(patsubst %,$(GUEST_OBJ)/%.o,$(GUEST_RT_SRCS))
 GUEST_NAMES := $(patsubst guest-abi/guests/%.c,%,$(sort $(wildcard guest-abi/guests/*.c)))

@@ -2,6 +2,7 @@
  * needs no lock, and nothing can enter it while a call is under way
  * except the allocator's reclaim hook, which the `busy` flag turns away. */
 #include "vmx/tmem_glue.h"
+#include "lib/uuid.h"
 #include "arch/x86_64/cpu.h"
 #include "lib/err.h"
 #include "lib/fmt.h"
@@ -193,7 +194,7 @@ static int grant_all(struct guest *g, char *why, size_t whylen)
 			continue;
 		struct tmem_uuid u;
 		const char *v = w + keylen;
-		int err = tmem_uuid_parse(v, (size_t)(p - v), &u);
+		int err = uuid_parse(v, (size_t)(p - v), &u.w[0], &u.w[1]);
 
 		if (!err)
 			err = tmem_grant_uuid(&the_tmem, g->id, &u);
@@ -202,7 +203,7 @@ static int grant_all(struct guest *g, char *why, size_t whylen)
 		if (err) {
 			fmt_snprintf(why, whylen, "bad %.*s (%s; at most %u UUIDs of %u hex digits)",
 				     (int)(p - w), w, err_name(err), TMEM_MAX_GRANTS,
-				     TMEM_UUID_HEX_DIGITS);
+				     UUID_HEX_DIGITS);
 			return err;
 		}
 	}
@@ -268,42 +269,4 @@ void tmem_glue_fini(void)
 			(unsigned long long)(fc.eph + fc.pers + fc.meta + fc.spare),
 			(unsigned long long)fc.eph, (unsigned long long)fc.pers,
 			(unsigned long long)fc.meta, (unsigned long long)fc.spare);
-}
-
-/* ------------------------------------------------------------ UUIDs */
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* The first 16 digits are w[1] (high), the last 16 w[0] (low): the pair
- * a guest passes to FALLOW_HC_TMEM_NEW_POOL as (uuid_lo, uuid_hi). */
-int tmem_uuid_parse(const char *s, size_t len, struct tmem_uuid *out)
-{
-	const unsigned half = TMEM_UUID_HEX_DIGITS / 2;
-	unsigned n = 0;
-	uint64_t w[2] = { 0, 0 };
-
-	for (size_t i = 0; i < len; i++) {
-		int d = hex_digit(s[i]);
-
-		if (s[i] == '-' && n > 0 && n < TMEM_UUID_HEX_DIGITS)
-			continue;
-		if (d < 0 || n == TMEM_UUID_HEX_DIGITS)
-			return -ERR_INVAL;
-		w[n < half] = (w[n < half] << 4) | (uint64_t)d;
-		n++;
-	}
-	if (n != TMEM_UUID_HEX_DIGITS)
-		return -ERR_INVAL;
-	out->w[0] = w[0];
-	out->w[1] = w[1];
-	return 0;
 }

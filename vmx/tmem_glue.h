@@ -22,9 +22,6 @@
 
 /* Module command-line word that grants a shared-pool UUID. */
 #define TMEM_GRANT_KEY "shared="
-/* Textual UUID: 32 hex digits, dashes anywhere between them ignored
- * (the usual 8-4-4-4-12 form reads as written). */
-#define TMEM_UUID_HEX_DIGITS 32u
 
 /* The instance, for the hypercall handlers and console lines. NULL
  * before the first guest starts. */
@@ -74,8 +71,5 @@ void tmem_glue_print_pools(const struct guest *g);
 struct ctl_args;
 /* The console handler (vmx/ctl.h's table names it). */
 void ctl_cmd_pools(const struct ctl_args *a);
-
-/* Parses `len` bytes of a textual UUID. 0 or -ERR_INVAL. */
-int tmem_uuid_parse(const char *s, size_t len, struct tmem_uuid *out);
 
 #endif

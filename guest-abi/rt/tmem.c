@@ -1,8 +1,8 @@
 /* tmem hypercall wrappers and the UUID syntax (tmem.h). */
 #include "guest-abi/rt/tmem.h"
 #include "guest-abi/rt/rt.h"
+#include "lib/uuid.h"
 
-#define UUID_HEX_DIGITS 32u
 #define SHARED_KEY "shared="
 
 int64_t fallow_hypercall6(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
@@ -60,37 +60,9 @@ int64_t hc_tmem_flush_object(uint32_t pool, const struct rt_oid *oid)
 				 oid->w[2], 0, 0);
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int rt_uuid_parse(const char *s, size_t len, uint64_t *lo, uint64_t *hi)
 {
-	uint64_t w[2] = { 0, 0 }; /* hi, lo */
-	unsigned n = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		int d = hex_digit(s[i]);
-
-		if (s[i] == '-' && n > 0 && n < UUID_HEX_DIGITS)
-			continue;
-		if (d < 0 || n == UUID_HEX_DIGITS)
-			return -FALLOW_EINVAL;
-		w[n >= UUID_HEX_DIGITS / 2] = (w[n >= UUID_HEX_DIGITS / 2] << 4) | (uint64_t)d;
-		n++;
-	}
-	if (n != UUID_HEX_DIGITS)
-		return -FALLOW_EINVAL;
-	*hi = w[0];
-	*lo = w[1];
-	return 0;
+	return uuid_parse(s, len, lo, hi) ? -FALLOW_EINVAL : 0;
 }
 
 static int is_space(char c)
