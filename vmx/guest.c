@@ -146,7 +146,8 @@ static void print_disk_and_tmem(const struct guest *g)
 			d->image ? d->image->name : "blank", (unsigned long long)d->sectors,
 			(unsigned long long)d->image_sectors);
 	if (g->cfg.tmem)
-		kprintf(" tmem=on dedup=%s compress=%s\n", on_off(g->cfg.tmem_dedup),
+		kprintf(" tmem=on dedup=%s compress=%s\n",
+			g->cfg.tmem_dedup_shared ? "shared" : on_off(g->cfg.tmem_dedup),
 			on_off(g->cfg.tmem_compress));
 	else
 		kprintf(" tmem=off\n");

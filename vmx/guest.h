@@ -63,7 +63,8 @@ struct guest_config {
 	uint64_t start_after_s; /* START_AFTER only */
 	struct disk_config disk; /* disk= disk_size= */
 	bool tmem;               /* tmem=on|off: off refuses every tmem call */
-	bool tmem_dedup;         /* tmem_dedup=on|off */
+	bool tmem_dedup;         /* tmem_dedup=on|shared (off: false) */
+	bool tmem_dedup_shared;  /* tmem_dedup=shared: across guests, ephemeral pools */
 	bool tmem_compress;      /* tmem_compress=on|off */
 };
 

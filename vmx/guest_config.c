@@ -16,6 +16,12 @@ enum guest_key {
 
 enum { CHOICE_ON, CHOICE_OFF };
 static const char *const on_off[] = { [CHOICE_ON] = "on", [CHOICE_OFF] = "off", NULL };
+/* tmem_dedup=shared widens dedup to every guest configured so (their
+ * ephemeral pools only): the administrator's choice, since equal pages
+ * across guests are a side channel between them. */
+enum { DEDUP_ON, DEDUP_OFF, DEDUP_SHARED };
+static const char *const dedup_choices[] = { [DEDUP_ON] = "on", [DEDUP_OFF] = "off",
+					     [DEDUP_SHARED] = "shared", NULL };
 
 #define START_AFTER_PREFIX "after:"
 #define START_AFTER_PREFIX_LEN 6
@@ -32,7 +38,7 @@ static const struct cmdline_opt keys[KEY_COUNT] = {
 	[KEY_DISK] = { "disk", CMDLINE_STRING, 0 },
 	[KEY_DISK_SIZE] = { "disk_size", CMDLINE_SIZE, 0 },
 	[KEY_TMEM] = { "tmem", CMDLINE_CHOICE, on_off },
-	[KEY_TMEM_DEDUP] = { "tmem_dedup", CMDLINE_CHOICE, on_off },
+	[KEY_TMEM_DEDUP] = { "tmem_dedup", CMDLINE_CHOICE, dedup_choices },
 	[KEY_TMEM_COMPRESS] = { "tmem_compress", CMDLINE_CHOICE, on_off },
 };
 
@@ -105,7 +111,8 @@ static int set_disk_tmem(struct guest_config *cfg, int k, const struct cmdline_v
 		cfg->tmem = on;
 		return 0;
 	case KEY_TMEM_DEDUP:
-		cfg->tmem_dedup = on;
+		cfg->tmem_dedup = v->choice != DEDUP_OFF;
+		cfg->tmem_dedup_shared = v->choice == DEDUP_SHARED;
 		return 0;
 	default:
 		cfg->tmem_compress = on;

@@ -60,6 +60,8 @@ int64_t hc_tmem_new_pool(struct guest *g, const uint64_t *arg, enum exit_action 
 		return -ERR_NOSYS;
 	if (flags & ~(uint64_t)GUEST_POOL_FLAGS)
 		return -ERR_INVAL;
+	if (g->cfg.tmem_dedup_shared && !(flags & FALLOW_TMEM_PERSISTENT))
+		flags |= TMEM_POOL_DEDUP_SHARED;
 	return done(g, tmem_pool_new(t, g->id, (uint32_t)flags,
 				     (flags & FALLOW_TMEM_SHARED) ? &uuid : NULL));
 }
