@@ -234,6 +234,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 		.slice_us = opts.slice_us,
 		.stats_interval_s = opts.stats_interval_s,
 		.disk = opts.disk,
+		.disk_store_bytes = opts.disk_store_bytes,
 	};
 
 	vmx_run_guests(&bi, &vmx, &params); /* guests, their summary, stats: lines */

@@ -11,7 +11,7 @@
 enum {
 	OPT_CONSOLE, OPT_SELFTEST, OPT_SLICE_US, OPT_STATS_INTERVAL,
 	OPT_DISK_SEEK_US, OPT_DISK_SECTOR_NS, OPT_DISK_QUEUE, OPT_DISK_WAIT,
-	OPT_COUNT
+	OPT_DISK_STORE, OPT_COUNT
 };
 enum { CONSOLE_COM1, CONSOLE_E9 };
 enum { SELFTEST_MM, SELFTEST_FAULT };
@@ -44,6 +44,7 @@ static const struct cmdline_opt kernel_opts[OPT_COUNT] = {
 				 DISK_SECTOR_NS_MAX },
 	[OPT_DISK_QUEUE] = { "disk_queue", CMDLINE_CHOICE, queue_choices },
 	[OPT_DISK_WAIT] = { "disk_wait", CMDLINE_CHOICE, wait_choices },
+	[OPT_DISK_STORE] = { "disk_store", CMDLINE_SIZE, NULL, 0, 0 },
 };
 
 static struct disk_model_params disk_model(const struct cmdline_val *v)
@@ -74,5 +75,6 @@ int options_parse(const char *line, struct kernel_options *o, char *err, size_t 
 	o->slice_us = v[OPT_SLICE_US].present ? v[OPT_SLICE_US].size : SCHED_SLICE_US_DEFAULT;
 	o->stats_interval_s = v[OPT_STATS_INTERVAL].size; /* 0 when absent: off */
 	o->disk = disk_model(v);
+	o->disk_store_bytes = v[OPT_DISK_STORE].size; /* 0 when absent: none */
 	return 0;
 }

@@ -17,6 +17,7 @@ struct kernel_options {
 	uint64_t slice_us;   /* slice_us=N: scheduler turn in microseconds */
 	uint64_t stats_interval_s; /* stats_interval=N: `stats:` lines every N s, 0 off */
 	struct disk_model_params disk; /* disk_seek_us= disk_sector_ns= disk_queue= disk_wait= */
+	uint64_t disk_store_bytes; /* disk_store=SIZE: RAM set aside for disk overlays, 0 none */
 };
 
 /* Returns 0, or a negative ERR_* with a one-line reason in err. */

@@ -3,7 +3,7 @@
  * copy-on-write view of a shared, read-only image module: sectors never
  * written read from the image (or as zeros past it), the first write to
  * a 4 KiB chunk copies that chunk into a frame of the guest's own overlay.
- * Overlay frames come from the frame allocator and are charged to the
+ * Overlay frames come from vmx/disk_store.c and are charged to the
  * guest (pages_owned), so free + freeable + owned == total holds; they
  * are scrubbed and freed when the guest ends.
  *
@@ -114,7 +114,8 @@ typedef void (*disk_fill_fn)(const struct disk *d, uint64_t chunk, uint8_t *fram
 /* The frame of `chunk`, or FRAME_NONE when it was never written. */
 paddr_t disk_overlay_lookup(const struct disk *d, uint64_t chunk);
 
-/* Makes chunks [first, last] exist: all or nothing, 0 or -ERR_NOMEM. */
+/* Makes chunks [first, last] exist: all or nothing; 0, -ERR_NOMEM or,
+ * with a disk_store=, -ERR_NOSPC (vmx/disk_store.h). */
 int disk_overlay_ensure(struct disk *d, uint64_t first, uint64_t last,
 			disk_fill_fn fill);
 

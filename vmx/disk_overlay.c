@@ -3,11 +3,11 @@
  * empty). Growing it is all or nothing: every frame a call adds is noted,
  * and if one cannot be had the noted ones are taken out again, so a write
  * that fails for memory leaves the disk and the guest's charge as they
- * were. */
+ * were. Frames come from vmx/disk_store.c. */
 #include "vmx/disk.h"
+#include "vmx/disk_store.h"
 #include "lib/err.h"
 #include "mm/frame.h"
-#include "vmx/ept.h"
 #include "vmx/hv.h"
 
 #define FANOUT (1u << DISK_OVERLAY_FANOUT_SHIFT)
@@ -43,21 +43,20 @@ paddr_t disk_overlay_lookup(const struct disk *d, uint64_t chunk)
 	return node;
 }
 
-/* Puts a fresh frame in *slot and notes it; false when none can be had. */
-static bool grow(struct disk *d, paddr_t *slot, struct undo *u)
+/* Puts a fresh frame in *slot and notes it: 0, or why none can be had. */
+static int grow(struct disk *d, paddr_t *slot, struct undo *u)
 {
 	paddr_t pa;
+	int err;
 
 	if (u->n == UNDO_MAX)
 		panic("disk: overlay undo log full (%u entries)", (unsigned)UNDO_MAX);
-	pa = frame_alloc();
-	if (pa == FRAME_NONE)
-		return false;
-	memset(phys_to_virt(pa), 0, FRAME_SIZE);
+	if ((err = disk_store_get(&pa)))
+		return err;
 	*slot = pa;
 	u->slot[u->n++] = slot;
 	d->frames++;
-	return true;
+	return 0;
 }
 
 static void undo_all(struct disk *d, struct undo *u)
@@ -65,23 +64,26 @@ static void undo_all(struct disk *d, struct undo *u)
 	while (u->n) {
 		paddr_t *slot = u->slot[--u->n];
 
-		ept_scrub_free(*slot);
+		disk_store_put(*slot);
 		*slot = FRAME_NONE;
 		d->frames--;
 	}
 }
 
-/* The leaf entry of `chunk`, creating the nodes above it. */
-static paddr_t *leaf_slot(struct disk *d, uint64_t chunk, struct undo *u)
+/* The leaf entry of `chunk`, creating the nodes above it: 0 and *out, or
+ * why a node could not be had. */
+static int leaf_slot(struct disk *d, uint64_t chunk, struct undo *u, paddr_t **out)
 {
 	paddr_t *slot = &d->overlay;
+	int err;
 
 	for (unsigned level = 0; level < DISK_OVERLAY_LEVELS; level++) {
-		if (*slot == FRAME_NONE && !grow(d, slot, u))
-			return NULL;
+		if (*slot == FRAME_NONE && (err = grow(d, slot, u)))
+			return err;
 		slot = &entries(*slot)[index_at(chunk, level)];
 	}
-	return slot;
+	*out = slot;
+	return 0;
 }
 
 int disk_overlay_ensure(struct disk *d, uint64_t first, uint64_t last,
@@ -90,11 +92,12 @@ int disk_overlay_ensure(struct disk *d, uint64_t first, uint64_t last,
 	struct undo u = { .n = 0 };
 
 	for (uint64_t c = first; c <= last; c++) {
-		paddr_t *slot = leaf_slot(d, c, &u);
+		paddr_t *slot;
+		int err = leaf_slot(d, c, &u, &slot);
 
-		if (!slot || (*slot == FRAME_NONE && !grow(d, slot, &u))) {
+		if (err || (*slot == FRAME_NONE && (err = grow(d, slot, &u)))) {
 			undo_all(d, &u);
-			return -ERR_NOMEM;
+			return err;
 		}
 		if (u.n && u.slot[u.n - 1] == slot)
 			fill(d, c, phys_to_virt(*slot));
@@ -112,7 +115,7 @@ static void free_node(paddr_t node, unsigned level)
 			if (e[i] != FRAME_NONE)
 				free_node(e[i], level + 1);
 	}
-	ept_scrub_free(node);
+	disk_store_put(node);
 }
 
 void disk_overlay_free(struct disk *d)

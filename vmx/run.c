@@ -7,6 +7,7 @@
 #include "vmx/clock.h"
 #include "vmx/disk.h"
 #include "vmx/disk_model.h"
+#include "vmx/disk_store.h"
 #include "vmx/guest.h"
 #include "vmx/hv.h"
 #include "vmx/launch.h"
@@ -120,6 +121,25 @@ static void print_summary(const struct guest *g)
 		(unsigned long long)g->released, (unsigned long long)g->populated);
 }
 
+/* disk_store=: set aside before the first guest, or no guest starts (the
+ * figures of a run on a smaller machine than asked for would mislead). */
+static bool set_disk_store(uint64_t bytes, unsigned nguests)
+{
+	uint64_t frames = (bytes + FRAME_SIZE - 1) / FRAME_SIZE;
+
+	if (!frames)
+		return true;
+	if (disk_store_init(frames)) {
+		kprintf("fallow: disk_store=%lluK does not fit in the free memory,"
+			" %u guest module(s) not started\n",
+			(unsigned long long)(bytes >> 10), nguests);
+		return false;
+	}
+	kprintf("disk: store of %llu frames (%lluK) set aside for the guests' written chunks\n",
+		(unsigned long long)frames, (unsigned long long)(frames * FRAME_SIZE >> 10));
+	return true;
+}
+
 void vmx_run_guests(const struct boot_info *bi, const struct vmx_caps *caps,
 		    const struct vmx_run_params *params)
 {
@@ -153,6 +173,10 @@ void vmx_run_guests(const struct boot_info *bi, const struct vmx_caps *caps,
 			nguests);
 		return;
 	}
+	if (!set_disk_store(params->disk_store_bytes, nguests)) {
+		vmx_off();
+		return;
+	}
 	memcheck_begin();
 	clock_start(tsc.hz);
 	disk_model_set_params(&params->disk);
@@ -176,6 +200,7 @@ void vmx_run_guests(const struct boot_info *bi, const struct vmx_caps *caps,
 	print_phase_time();
 	memcheck_now("the guest phase");
 	stats_print("final");
+	disk_store_fini();
 	tmem_glue_fini(); /* its spares and metadata: free again */
 	vmx_off();
 	frame_get_stats(&after);

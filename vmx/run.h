@@ -16,6 +16,7 @@ struct vmx_run_params {
 	uint64_t slice_us;         /* scheduler turn (kernel option slice_us=) */
 	uint64_t stats_interval_s; /* `stats:` lines every N s, 0 off (stats_interval=) */
 	struct disk_model_params disk; /* the paravirtual disk's latency model */
+	uint64_t disk_store_bytes;     /* disk_store=: see vmx/disk_store.h */
 };
 
 void vmx_run_guests(const struct boot_info *bi, const struct vmx_caps *caps,

@@ -2,6 +2,7 @@
 #include "vmx/stats.h"
 #include "mm/frame.h"
 #include "vmx/clock.h"
+#include "vmx/disk_store.h"
 #include "vmx/hv.h"
 #include "vmx/launch.h"
 #include "vmx/tmem_glue.h"
@@ -96,6 +97,9 @@ void stats_print(const char *at)
 		launch_waiting());
 	tmem_glue_stats_global();
 	print_tmem_logical_physical();
+	if (disk_store_frames())
+		kprintf(" disk_store=%llu disk_store_lent=%llu", ull(disk_store_frames()),
+			ull(disk_store_lent()));
 	kprintf(" cpu_ms=%llu skipped_ms=%llu uptime_ms=%llu at=%s\n",
 		ull(clock_ticks_to_ms(clock_cpu_total_ticks())), ull(clock_skipped_ms()),
 		ull(clock_ms()), at);

@@ -9,7 +9,9 @@
  * every disk call must be -ENOENT), notmem (the guest runs with tmem=off:
  * every tmem call must be -EPERM), fill (write fresh chunks of a blank
  * disk until the machine runs out of frames: the last write must fail
- * with -ENOMEM and leave its sectors unwritten, earlier ones intact).
+ * with -ENOMEM and leave its sectors unwritten, earlier ones intact),
+ * fill_store (the same against a boot's disk_store=, which must end in
+ * -ENOSPC).
  * Exits 0 only when every check passed. */
 #include "guest-abi/rt/disk.h"
 #include "guest-abi/rt/rt.h"
@@ -174,7 +176,7 @@ static void good_write(void)
 	expect_true("it reads as written", all(buf, FALLOW_SECTOR_SIZE, WRITTEN));
 }
 
-static void fill_until_nomem(uint64_t sectors)
+static void fill_until_refused(uint64_t sectors, int64_t want, const char *name)
 {
 	const uint64_t n = FALLOW_DISK_MAX_SECTORS, bytes = n * FALLOW_SECTOR_SIZE;
 	uint64_t s = 0;
@@ -184,12 +186,12 @@ static void fill_until_nomem(uint64_t sectors)
 	for (; s + n <= sectors; s += n)
 		if ((r = disk_write(s, n, buf)) != (int64_t)n)
 			break;
-	expect("filling the disk ends in ENOMEM", r, -FALLOW_ENOMEM);
+	expect("filling the disk ends in the expected error", r, want);
 	expect("read the refused range", disk_read(s, n, buf), (int64_t)n);
 	expect_true("the refused write wrote nothing", all(buf, bytes, 0));
 	expect("read the first range", disk_read(0, n, buf), (int64_t)n);
 	expect_true("earlier writes are intact", all(buf, bytes, WRITTEN));
-	rt_printf("hostile_disk: %llu sectors written before ENOMEM\n", (unsigned long long)s);
+	rt_printf("hostile_disk: %llu sectors written before %s\n", (unsigned long long)s, name);
 }
 
 static void no_tmem(void)
@@ -226,7 +228,9 @@ int guest_main(const struct fallow_start_info *si)
 		bad_info();
 		good_write();
 		if (rt_cmdline_has("fill"))
-			fill_until_nomem(info.sectors);
+			fill_until_refused(info.sectors, -FALLOW_ENOMEM, "ENOMEM");
+		else if (rt_cmdline_has("fill_store"))
+			fill_until_refused(info.sectors, -FALLOW_ENOSPC, "ENOSPC");
 	}
 	if (failures) {
 		rt_printf("hostile_disk: %u of %u checks failed\n", failures, checks);
