@@ -7,7 +7,9 @@
 #include "mm/phys.h"
 
 #define MEMMAP_MAX_REGIONS 128
-#define MEMMAP_MAX_MODULES 32
+/* Room for a boot with every guest slot and every disk image in use
+ * (GUEST_MAX 32 + DISK_IMAGE_MAX 8; vmx/guest.c checks the sum). */
+#define MEMMAP_MAX_MODULES 40
 
 /* Values of the multiboot2 memory map entry type. */
 enum mem_type {

@@ -16,6 +16,9 @@
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
 
+_Static_assert(MEMMAP_MAX_MODULES >= GUEST_MAX + DISK_IMAGE_MAX,
+	       "a boot must be able to carry every guest and every disk image");
+
 #define WHY_LEN 160
 #define EPT_ENTRIES_PER_TABLE 512u
 #define EPT_FIXED_TABLES 3u /* PML4, PDPT, PD at least */
