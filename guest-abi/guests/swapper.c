@@ -12,11 +12,11 @@
  * exits 3 when tmem and the area are both full. */
 #include "guest-abi/rt/balloon.h"
 #include "guest-abi/rt/frontswap.h"
+#include "guest-abi/rt/pattern.h"
 #include "guest-abi/rt/rt.h"
 #include "guest-abi/rt/tmem.h"
 
 #define WORDS (FALLOW_PAGE_SIZE / sizeof(uint64_t))
-#define NOISE_WORDS (WORDS * 3 / 8) /* the rest compresses */
 #define MAX_PAGES 16384u
 #define MAX_RESIDENT 4096u
 #define NONE 0xffffffffu
@@ -33,28 +33,16 @@ static void *area[MAX_RESIDENT];
 static uint32_t area_slot_of[MAX_PAGES]; /* area index or NONE */
 static uint32_t area_free[MAX_RESIDENT], narea_free;
 
-static uint64_t page_word(uint32_t page, uint32_t ver, unsigned i)
-{
-	uint64_t x = ((uint64_t)page << 32 | ver) * 0x9e3779b97f4a7c15ull +
-		     (i < NOISE_WORDS ? i : 0);
-
-	if (i >= NOISE_WORDS)
-		return x;
-	x ^= x >> 29;
-	x *= 0xbf58476d1ce4e5b9ull;
-	return x ^ (x >> 32);
-}
-
 static void fill(uint64_t *w, uint32_t page, uint32_t ver)
 {
 	for (unsigned i = 0; i < WORDS; i++)
-		w[i] = page_word(page, ver, i);
+		w[i] = rt_pattern_word(page, ver, i);
 }
 
 static int check(const uint64_t *w, uint32_t page, uint32_t ver, const char *where)
 {
 	for (unsigned i = 0; i < WORDS; i++) {
-		if (w[i] != page_word(page, ver, i)) {
+		if (w[i] != rt_pattern_word(page, ver, i)) {
 			rt_printf("swapper: mismatch in page %u version %u word %u (%s)\n", page,
 				  ver, i, where);
 			return -1;

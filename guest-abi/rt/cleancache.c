@@ -1,6 +1,7 @@
 /* See cleancache.h. RAM slots are kept in LRU order and found through a
  * chained hash on the block number. */
 #include "guest-abi/rt/cleancache.h"
+#include "guest-abi/rt/lru.h"
 #include "guest-abi/rt/rt.h"
 #include "guest-abi/rt/tmem.h"
 
@@ -10,14 +11,15 @@
 struct slot {
 	uint32_t block;
 	bool valid; /* holds the block's data and is in the hash */
-	uint32_t prev, next; /* LRU: head = least recently used */
+	struct rt_lru_link lru;
 	uint32_t hnext;
 	void *page;
 };
 
 static struct slot slots[CC_MAX_SLOTS];
 static uint32_t hash[HASH_SIZE];
-static uint32_t nslots, used, lru_head = NONE, lru_tail = NONE;
+static uint32_t nslots, used;
+static struct rt_lru lru;
 static int64_t pool = -FALLOW_ENOSYS;
 static struct rt_oid oid;
 static cc_read_fn store_read;
@@ -27,43 +29,6 @@ static struct cc_stats st;
 static uint32_t bucket(uint32_t block)
 {
 	return (block * 2654435761u) & (HASH_SIZE - 1);
-}
-
-static void lru_unlink(uint32_t i)
-{
-	struct slot *s = &slots[i];
-
-	if (s->prev != NONE)
-		slots[s->prev].next = s->next;
-	else
-		lru_head = s->next;
-	if (s->next != NONE)
-		slots[s->next].prev = s->prev;
-	else
-		lru_tail = s->prev;
-}
-
-static void lru_append(uint32_t i)
-{
-	slots[i].prev = lru_tail;
-	slots[i].next = NONE;
-	if (lru_tail != NONE)
-		slots[lru_tail].next = i;
-	else
-		lru_head = i;
-	lru_tail = i;
-}
-
-/* Unused slots go first in line for reuse. */
-static void lru_prepend(uint32_t i)
-{
-	slots[i].next = lru_head;
-	slots[i].prev = NONE;
-	if (lru_head != NONE)
-		slots[lru_head].prev = i;
-	else
-		lru_tail = i;
-	lru_head = i;
 }
 
 static uint32_t find(uint32_t block)
@@ -97,6 +62,7 @@ int cleancache_init(uint32_t n, uint64_t file_id, cc_read_fn read, void *ctx)
 		return -FALLOW_ERANGE;
 	for (uint32_t i = 0; i < HASH_SIZE; i++)
 		hash[i] = NONE;
+	rt_lru_init(&lru, &slots[0].lru, sizeof(slots[0]));
 	for (nslots = 0; nslots < n; nslots++) {
 		slots[nslots].page = page_alloc();
 		if (!slots[nslots].page)
@@ -133,8 +99,8 @@ static uint32_t take_slot(uint32_t block)
 	if (used < nslots) {
 		i = used++;
 	} else {
-		i = lru_head;
-		lru_unlink(i);
+		i = lru.head;
+		rt_lru_unlink(&lru, i);
 		if (slots[i].valid) {
 			hash_remove(i);
 			put_clean(i);
@@ -163,18 +129,17 @@ const void *cleancache_read(uint32_t block)
 
 	if (i != NONE) {
 		st.ram_hits++;
-		lru_unlink(i);
-		lru_append(i);
+		rt_lru_touch(&lru, i);
 		return slots[i].page;
 	}
 	i = take_slot(block);
 	if (fill(i)) {
-		lru_prepend(i); /* holds nothing: reused first */
+		rt_lru_prepend(&lru, i); /* holds nothing: reused first */
 		return 0;
 	}
 	slots[i].valid = true;
 	hash_insert(i);
-	lru_append(i);
+	rt_lru_append(&lru, i);
 	return slots[i].page;
 }
 
@@ -185,8 +150,8 @@ void cleancache_invalidate(uint32_t block)
 	if (i != NONE) {
 		hash_remove(i);
 		slots[i].valid = false;
-		lru_unlink(i);
-		lru_prepend(i);
+		rt_lru_unlink(&lru, i);
+		rt_lru_prepend(&lru, i);
 	}
 	if (pool >= 0)
 		hc_tmem_flush_page((uint32_t)pool, &oid, block);
