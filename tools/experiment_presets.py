@@ -1,0 +1,80 @@
+"""Configurations and presets of the overcommit experiment (tools/experiment.py).
+
+A configuration is what the reference varied: self-ballooning in the
+guests, and tmem with or without dedup and compression in the
+hypervisor. A preset is the machine and the load: `full` is the
+reference's (a 2 GiB machine, four guests of mem=384M maxmem=512M, a
+parallel compile each); `scaled` is the same ratios at one eighth, which
+Bochs finishes here in minutes; `small` is the two-guest version that
+`make test` runs.
+"""
+
+# name: (label, the guests' tmem module options, guests self-balloon).
+# Dedup is across the guests (tmem_dedup=shared), as Xen's was: the
+# reference's four guests compiled the same tree, and most of what dedup
+# found was one guest's page cache equal to another's.
+CONFIGS = {
+    "unchanged": ("unchanged", "tmem=off", False),
+    "selfballoon": ("self-ballooning only", "tmem=off", True),
+    "tmem": ("self-ballooning + tmem", "tmem_dedup=off tmem_compress=off", True),
+    "dedup": ("+ dedup", "tmem_dedup=shared tmem_compress=off", True),
+    "dedup_comp": ("+ dedup + compression", "tmem_dedup=shared tmem_compress=on", True),
+}
+
+# Self-ballooning steps: the reference's daemon stepped every few seconds
+# of a compile that took many minutes; these compiles take emulated
+# seconds, so the interval shrinks with them.
+SB_SCALED = "sb_interval_us=50000"
+
+
+def workload_words(w):
+    return " ".join(f"{k}={v}" for k, v in w.items())
+
+
+PRESETS = {
+    "full": {
+        "memory": 2048, "guests": 4, "mem": "384M", "maxmem": "512M",
+        # The source tree: tools/mkimage.py arguments (log-uniform sizes
+        # of 256 B to 64 KiB, about 12 KiB on average; 10% headers).
+        "image": ["--files", "28800", "--dirs", "256"],
+        "workload": {"tasks": 8, "rounds": 2, "src_kb": 163840, "headers": 3,
+                     "anon_kb": 229376, "unit_pct": 100, "spike_kb": 131072,
+                     "spike_every": 3200, "touch_pages": 4, "obj_pct": 50,
+                     "free_min_kb": 2048, "swap_kb": 65536},
+        "sb": "sb_interval_us=400000",
+        "stats_interval": 1, "timeout": 6 * 3600, "runs": 5,
+        "density": {"guests": 32, "mem": "512M", "maxmem": "512M",
+                    "workload": {"tasks": 1, "rounds": 1, "src_kb": 4096, "headers": 2,
+                                 "anon_kb": 4096, "spike_kb": 0, "spike_every": 0,
+                                 "obj_pct": 50, "swap_kb": 512, "linger_ms": 60000},
+                    "sb": "sb_interval_us=50000", "timeout": 6 * 3600},
+    },
+    "scaled": {
+        "memory": 256, "guests": 4, "mem": "48M", "maxmem": "64M",
+        "image": ["--files", "3600", "--dirs", "64"],
+        "workload": {"tasks": 8, "rounds": 2, "src_kb": 20480, "headers": 3,
+                     "anon_kb": 28672, "unit_pct": 100, "spike_kb": 16384,
+                     "spike_every": 400, "touch_pages": 4, "obj_pct": 50,
+                     "free_min_kb": 256, "swap_kb": 8192},
+        "sb": SB_SCALED,
+        "stats_interval": 1, "timeout": 1500, "runs": 1,
+        "density": {"guests": 32, "mem": "64M", "maxmem": "64M",
+                    "workload": {"tasks": 1, "rounds": 1, "src_kb": 512, "headers": 2,
+                                 "anon_kb": 512, "spike_kb": 0, "spike_every": 0,
+                                 "obj_pct": 50, "swap_kb": 64, "linger_ms": 20000},
+                    "sb": "sb_interval_us=10000", "timeout": 1800},
+    },
+    "small": {
+        "memory": 64, "guests": 2, "mem": "16M", "maxmem": "24M",
+        "image": ["--files", "400", "--dirs", "8"],
+        # Anonymous memory beyond RAM at the spikes: swapping (frontswap
+        # into tmem, or the disk's swap area) is part of what is checked.
+        "workload": {"tasks": 2, "rounds": 2, "src_kb": 2048, "headers": 2,
+                     "anon_kb": 12288, "unit_pct": 100, "spike_kb": 4096,
+                     "spike_every": 40, "touch_pages": 16, "obj_pct": 50,
+                     "free_min_kb": 128, "swap_kb": 8192},
+        "sb": "sb_interval_us=20000",
+        "stats_interval": 1, "timeout": 300, "runs": 2,
+        "configs": ["selfballoon", "tmem"],
+    },
+}
