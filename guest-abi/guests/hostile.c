@@ -8,19 +8,9 @@
  * RAM, huge counts, gfns past RAM, protected low pages, unmapped and
  * double-released pages, populating mapped pages) while pages of data
  * beside them must stay intact. Exits 0 only when every check passed. */
+#include "guest-abi/rt/check.h"
 #include "guest-abi/rt/rt.h"
 
-static unsigned checks, failures;
-
-static void expect(const char *what, int64_t got, int64_t want)
-{
-	checks++;
-	if (got == want)
-		return;
-	failures++;
-	rt_printf("hostile: FAIL %s: got %lld, want %lld\n", what,
-		  (long long)got, (long long)want);
-}
 
 static int64_t call(uint64_t nr, uint64_t a0, uint64_t a1)
 {
@@ -33,8 +23,8 @@ static void bad_numbers(void)
 				 0x8000000000000000ull, ~0ull };
 
 	for (unsigned i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++)
-		expect("unknown hypercall number", call(nrs[i], 0, 0),
-		       -FALLOW_ENOSYS);
+		rt_expect("unknown hypercall number", call(nrs[i], 0, 0),
+		          -FALLOW_ENOSYS);
 }
 
 /* Addresses that are not the guest's: each must be refused whatever the
@@ -54,15 +44,15 @@ static void bad_addresses(uint64_t ram)
 	};
 
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		expect(cases[i].what, call(FALLOW_HC_CONSOLE_WRITE,
-					   cases[i].addr, cases[i].len),
-		       -FALLOW_EFAULT);
-		expect(cases[i].what, call(FALLOW_HC_TIME, cases[i].addr,
-					   sizeof(struct fallow_time)),
-		       -FALLOW_EFAULT);
-		expect(cases[i].what, call(FALLOW_HC_ABI_INFO, cases[i].addr,
-					   sizeof(struct fallow_abi_info)),
-		       -FALLOW_EFAULT);
+		rt_expect(cases[i].what, call(FALLOW_HC_CONSOLE_WRITE,
+					      cases[i].addr, cases[i].len),
+		          -FALLOW_EFAULT);
+		rt_expect(cases[i].what, call(FALLOW_HC_TIME, cases[i].addr,
+					      sizeof(struct fallow_time)),
+		          -FALLOW_EFAULT);
+		rt_expect(cases[i].what, call(FALLOW_HC_ABI_INFO, cases[i].addr,
+					      sizeof(struct fallow_abi_info)),
+		          -FALLOW_EFAULT);
 	}
 }
 
@@ -71,17 +61,17 @@ static void bad_lengths(void)
 	static char buf[16] = "never printed\n";
 	struct fallow_time t;
 
-	expect("console length past the limit",
-	       call(FALLOW_HC_CONSOLE_WRITE, (uintptr_t)buf, FALLOW_CONSOLE_MAX + 1),
-	       -FALLOW_ERANGE);
-	expect("console length 2^63",
-	       call(FALLOW_HC_CONSOLE_WRITE, (uintptr_t)buf, 1ull << 63),
-	       -FALLOW_ERANGE);
-	expect("console length ~0", call(FALLOW_HC_CONSOLE_WRITE, (uintptr_t)buf, ~0ull),
-	       -FALLOW_ERANGE);
-	expect("time buffer too short",
-	       call(FALLOW_HC_TIME, (uintptr_t)&t, sizeof(t) - 1), -FALLOW_EINVAL);
-	expect("console length 0", call(FALLOW_HC_CONSOLE_WRITE, (uintptr_t)buf, 0), 0);
+	rt_expect("console length past the limit",
+	          call(FALLOW_HC_CONSOLE_WRITE, (uintptr_t)buf, FALLOW_CONSOLE_MAX + 1),
+	          -FALLOW_ERANGE);
+	rt_expect("console length 2^63",
+	          call(FALLOW_HC_CONSOLE_WRITE, (uintptr_t)buf, 1ull << 63),
+	          -FALLOW_ERANGE);
+	rt_expect("console length ~0", call(FALLOW_HC_CONSOLE_WRITE, (uintptr_t)buf, ~0ull),
+	          -FALLOW_ERANGE);
+	rt_expect("time buffer too short",
+	          call(FALLOW_HC_TIME, (uintptr_t)&t, sizeof(t) - 1), -FALLOW_EINVAL);
+	rt_expect("console length 0", call(FALLOW_HC_CONSOLE_WRITE, (uintptr_t)buf, 0), 0);
 }
 
 /* A refused write must not have written a byte: the last bytes of RAM
@@ -91,11 +81,11 @@ static void no_partial_write(uint64_t ram)
 	volatile uint64_t *last = (volatile uint64_t *)(uintptr_t)(ram - 8);
 
 	*last = 0x1122334455667788ull;
-	expect("straddling time write", call(FALLOW_HC_TIME, ram - 8,
-					     sizeof(struct fallow_time)),
-	       -FALLOW_EFAULT);
-	expect("no partial write at the end of RAM",
-	       *last == 0x1122334455667788ull, 1);
+	rt_expect("straddling time write", call(FALLOW_HC_TIME, ram - 8,
+					        sizeof(struct fallow_time)),
+	          -FALLOW_EFAULT);
+	rt_expect("no partial write at the end of RAM",
+	          *last == 0x1122334455667788ull, 1);
 }
 
 #define SENTINEL_PAGES 8u
@@ -147,17 +137,17 @@ static void balloon_bad_lists(uint64_t ram)
 
 	list[0] = gfn_of(sentinel[0]);
 	for (unsigned i = 0; i < 2; i++) {
-		expect("balloon list past RAM", call(nrs[i], ram, 1), -FALLOW_EFAULT);
-		expect("balloon list straddling RAM's end", call(nrs[i], ram - 8, 2),
-		       -FALLOW_EFAULT);
-		expect("balloon list at 4 GiB", call(nrs[i], 1ull << 32, 1), -FALLOW_EFAULT);
-		expect("balloon list wrapping", call(nrs[i], ~0ull - 7, 2), -FALLOW_EFAULT);
-		expect("balloon count above the batch",
-		       call(nrs[i], (uintptr_t)list, FALLOW_BALLOON_BATCH_MAX + 1), -FALLOW_ERANGE);
-		expect("balloon count 2^63", call(nrs[i], (uintptr_t)list, 1ull << 63),
-		       -FALLOW_ERANGE);
-		expect("balloon count ~0", call(nrs[i], (uintptr_t)list, ~0ull), -FALLOW_ERANGE);
-		expect("balloon count 0", call(nrs[i], (uintptr_t)list, 0), 0);
+		rt_expect("balloon list past RAM", call(nrs[i], ram, 1), -FALLOW_EFAULT);
+		rt_expect("balloon list straddling RAM's end", call(nrs[i], ram - 8, 2),
+		          -FALLOW_EFAULT);
+		rt_expect("balloon list at 4 GiB", call(nrs[i], 1ull << 32, 1), -FALLOW_EFAULT);
+		rt_expect("balloon list wrapping", call(nrs[i], ~0ull - 7, 2), -FALLOW_EFAULT);
+		rt_expect("balloon count above the batch",
+		          call(nrs[i], (uintptr_t)list, FALLOW_BALLOON_BATCH_MAX + 1), -FALLOW_ERANGE);
+		rt_expect("balloon count 2^63", call(nrs[i], (uintptr_t)list, 1ull << 63),
+		          -FALLOW_ERANGE);
+		rt_expect("balloon count ~0", call(nrs[i], (uintptr_t)list, ~0ull), -FALLOW_ERANGE);
+		rt_expect("balloon count 0", call(nrs[i], (uintptr_t)list, 0), 0);
 	}
 }
 
@@ -182,20 +172,20 @@ static void balloon_bad_entries(uint64_t ram)
 {
 	uint64_t pages = ram / FALLOW_PAGE_SIZE;
 
-	expect("release gfn past RAM", release1(pages), -FALLOW_ERANGE);
-	expect("release gfn 2^52", release1(1ull << 52), -FALLOW_ERANGE);
-	expect("release gfn ~0", release1(~0ull), -FALLOW_ERANGE);
-	expect("release page 0", release1(0), -FALLOW_EPERM);
-	expect("release the start-info page",
-	       release1(FALLOW_START_INFO_GPA / FALLOW_PAGE_SIZE), -FALLOW_EPERM);
-	expect("release the boot page tables",
-	       release1(FALLOW_PAGE_TABLES_GPA / FALLOW_PAGE_SIZE), -FALLOW_EPERM);
-	expect("release the last protected page", release1(FALLOW_BALLOON_FIRST_GFN - 1),
-	       -FALLOW_EPERM);
-	expect("populate gfn past RAM (and maxmem)", populate1(pages), -FALLOW_ERANGE);
-	expect("populate gfn ~0", populate1(~0ull), -FALLOW_ERANGE);
-	expect("populate a mapped page", populate1(gfn_of(sentinel[1])), -FALLOW_EEXIST);
-	expect("populate the start-info page", populate1(1), -FALLOW_EEXIST);
+	rt_expect("release gfn past RAM", release1(pages), -FALLOW_ERANGE);
+	rt_expect("release gfn 2^52", release1(1ull << 52), -FALLOW_ERANGE);
+	rt_expect("release gfn ~0", release1(~0ull), -FALLOW_ERANGE);
+	rt_expect("release page 0", release1(0), -FALLOW_EPERM);
+	rt_expect("release the start-info page",
+	          release1(FALLOW_START_INFO_GPA / FALLOW_PAGE_SIZE), -FALLOW_EPERM);
+	rt_expect("release the boot page tables",
+	          release1(FALLOW_PAGE_TABLES_GPA / FALLOW_PAGE_SIZE), -FALLOW_EPERM);
+	rt_expect("release the last protected page", release1(FALLOW_BALLOON_FIRST_GFN - 1),
+	          -FALLOW_EPERM);
+	rt_expect("populate gfn past RAM (and maxmem)", populate1(pages), -FALLOW_ERANGE);
+	rt_expect("populate gfn ~0", populate1(~0ull), -FALLOW_ERANGE);
+	rt_expect("populate a mapped page", populate1(gfn_of(sentinel[1])), -FALLOW_EEXIST);
+	rt_expect("populate the start-info page", populate1(1), -FALLOW_EEXIST);
 }
 
 /* Release, double release, partial lists and populating again. */
@@ -206,27 +196,27 @@ static void balloon_lifecycle(void)
 	uint64_t *l = page_alloc();
 
 	if (!p || !q || !l) {
-		expect("pages for the balloon checks", 0, 1);
+		rt_expect("pages for the balloon checks", 0, 1);
 		return;
 	}
 	memset(p, 0xa5, FALLOW_PAGE_SIZE);
-	expect("release a free page", release1(gfn_of(p)), 1);
-	expect("double release", release1(gfn_of(p)), -FALLOW_ENOENT);
+	rt_expect("release a free page", release1(gfn_of(p)), 1);
+	rt_expect("double release", release1(gfn_of(p)), -FALLOW_ENOENT);
 	list[0] = gfn_of(q);
 	list[1] = gfn_of(p);
 	list[2] = gfn_of(sentinel[2]);
-	expect("release stops at the released entry", hc_balloon_release(list, 3), 1);
-	expect("the stopped entry's error", hc_balloon_release(&list[1], 2), -FALLOW_ENOENT);
+	rt_expect("release stops at the released entry", hc_balloon_release(list, 3), 1);
+	rt_expect("the stopped entry's error", hc_balloon_release(&list[1], 2), -FALLOW_ENOENT);
 	/* p is released, the sentinel mapped: one populated, then -EEXIST. */
-	expect("populate stops at a bad entry", hc_balloon_populate(&list[1], 2), 1);
-	expect("populate q again", populate1(gfn_of(q)), 1);
-	expect("populate p twice", populate1(gfn_of(p)), -FALLOW_EEXIST);
-	expect("populated page is zeroed", page_is_zero(p), 1);
+	rt_expect("populate stops at a bad entry", hc_balloon_populate(&list[1], 2), 1);
+	rt_expect("populate q again", populate1(gfn_of(q)), 1);
+	rt_expect("populate p twice", populate1(gfn_of(p)), -FALLOW_EEXIST);
+	rt_expect("populated page is zeroed", page_is_zero(p), 1);
 	/* The list is read whole before any entry acts: a list naming its
 	 * own page releases that page and nothing reads it afterwards. */
 	l[0] = gfn_of(l);
-	expect("release the list's own page", hc_balloon_release(l, 1), 1);
-	expect("populate the list's page", populate1(gfn_of(l)), 1);
+	rt_expect("release the list's own page", hc_balloon_release(l, 1), 1);
+	rt_expect("populate the list's page", populate1(gfn_of(l)), 1);
 	page_free(p);
 	page_free(q);
 	page_free(l);
@@ -237,12 +227,12 @@ static void mem_target_calls(void)
 	struct fallow_mem_figures f = { .actual = 1, .minimum = 2, .self_target = 3,
 					.committed = 4 };
 
-	expect("no console target", hc_mem_target(), 0);
-	expect("post figures", hc_mem_post(&f), 0);
-	expect("post figures, length short",
-	       call(FALLOW_HC_MEM_POST, (uintptr_t)&f, sizeof(f) - 1), -FALLOW_EINVAL);
-	expect("post figures from outside RAM",
-	       call(FALLOW_HC_MEM_POST, rt_start_info()->ram_bytes, sizeof(f)), -FALLOW_EFAULT);
+	rt_expect("no console target", hc_mem_target(), 0);
+	rt_expect("post figures", hc_mem_post(&f), 0);
+	rt_expect("post figures, length short",
+	          call(FALLOW_HC_MEM_POST, (uintptr_t)&f, sizeof(f) - 1), -FALLOW_EINVAL);
+	rt_expect("post figures from outside RAM",
+	          call(FALLOW_HC_MEM_POST, rt_start_info()->ram_bytes, sizeof(f)), -FALLOW_EFAULT);
 }
 
 static void balloon_attacks(uint64_t ram)
@@ -252,7 +242,7 @@ static void balloon_attacks(uint64_t ram)
 	balloon_bad_entries(ram);
 	balloon_lifecycle();
 	mem_target_calls();
-	expect("data beside the balloon calls intact", sentinels_intact(), 1);
+	rt_expect("data beside the balloon calls intact", sentinels_intact(), 1);
 }
 
 static void good_calls_still_work(void)
@@ -261,29 +251,25 @@ static void good_calls_still_work(void)
 	struct fallow_abi_info info;
 	const char msg[] = "hostile: good calls still work\n";
 
-	expect("abi version", hc_abi_version(), FALLOW_ABI_VERSION);
-	expect("abi info", hc_abi_info(&info), FALLOW_ABI_VERSION);
-	expect("abi info ram", info.ram_bytes == rt_start_info()->ram_bytes, 1);
-	expect("time", hc_time(&t0), 0);
-	expect("time again", hc_time(&t1), 0);
-	expect("tsc moves forward", t1.tsc > t0.tsc, 1);
-	expect("console write", hc_console_write(msg, sizeof(msg) - 1),
-	       (int64_t)(sizeof(msg) - 1));
-	expect("yield", hc_yield(), 0);
+	rt_expect("abi version", hc_abi_version(), FALLOW_ABI_VERSION);
+	rt_expect("abi info", hc_abi_info(&info), FALLOW_ABI_VERSION);
+	rt_expect("abi info ram", info.ram_bytes == rt_start_info()->ram_bytes, 1);
+	rt_expect("time", hc_time(&t0), 0);
+	rt_expect("time again", hc_time(&t1), 0);
+	rt_expect("tsc moves forward", t1.tsc > t0.tsc, 1);
+	rt_expect("console write", hc_console_write(msg, sizeof(msg) - 1),
+	          (int64_t)(sizeof(msg) - 1));
+	rt_expect("yield", hc_yield(), 0);
 }
 
 int guest_main(const struct fallow_start_info *si)
 {
+	rt_check_begin("hostile");
 	bad_numbers();
 	bad_addresses(si->ram_bytes);
 	bad_lengths();
 	no_partial_write(si->ram_bytes);
 	balloon_attacks(si->ram_bytes);
 	good_calls_still_work();
-	if (failures) {
-		rt_printf("hostile: %u of %u checks FAILED\n", failures, checks);
-		return 1;
-	}
-	rt_printf("hostile: all %u checks passed\n", checks);
-	return 0;
+	return rt_check_end();
 }

@@ -14,6 +14,7 @@
  * -ENOSPC).
  * Exits 0 only when every check passed. */
 #include "guest-abi/rt/disk.h"
+#include "guest-abi/rt/check.h"
 #include "guest-abi/rt/rt.h"
 #include "guest-abi/rt/tmem.h"
 
@@ -25,22 +26,6 @@
 
 static uint8_t buf[BUF_BYTES] __attribute__((aligned(FALLOW_PAGE_SIZE)));
 static uint8_t before[FALLOW_PAGE_SIZE], after[FALLOW_PAGE_SIZE];
-static unsigned checks, failures;
-
-static void expect(const char *what, int64_t got, int64_t want)
-{
-	checks++;
-	if (got == want)
-		return;
-	failures++;
-	rt_printf("hostile_disk: FAIL %s: got %lld (%s), want %lld (%s)\n", what,
-		  (long long)got, rt_errname(got), (long long)want, rt_errname(want));
-}
-
-static void expect_true(const char *what, bool ok)
-{
-	expect(what, ok ? 0 : -1, 0);
-}
 
 static int64_t rd(uint64_t sector, uint64_t count, uint64_t gpa)
 {
@@ -64,29 +49,29 @@ static void no_disk(void)
 {
 	struct fallow_disk_info info;
 
-	expect("info without a disk", disk_info(&info), -FALLOW_ENOENT);
-	expect("read without a disk", disk_read(0, 1, buf), -FALLOW_ENOENT);
-	expect("write without a disk", disk_write(0, 1, buf), -FALLOW_ENOENT);
+	rt_expect("info without a disk", disk_info(&info), -FALLOW_ENOENT);
+	rt_expect("read without a disk", disk_read(0, 1, buf), -FALLOW_ENOENT);
+	rt_expect("write without a disk", disk_write(0, 1, buf), -FALLOW_ENOENT);
 }
 
 static void bad_counts(uint64_t sectors)
 {
 	uint64_t gpa = (uintptr_t)buf;
 
-	expect("read count 0", rd(0, 0, gpa), -FALLOW_EINVAL);
-	expect("write count 0", wr(0, 0, gpa), -FALLOW_EINVAL);
-	expect("read count max+1", rd(0, FALLOW_DISK_MAX_SECTORS + 1, gpa), -FALLOW_ERANGE);
-	expect("write count max+1", wr(0, FALLOW_DISK_MAX_SECTORS + 1, gpa), -FALLOW_ERANGE);
-	expect("read count 2^63", rd(0, HUGE_COUNT, gpa), -FALLOW_ERANGE);
-	expect("read count 2^64-1", rd(1, UINT64_MAX, gpa), -FALLOW_ERANGE);
-	expect("read at the end", rd(sectors, 1, gpa), -FALLOW_ERANGE);
-	expect("write at the end", wr(sectors, 1, gpa), -FALLOW_ERANGE);
-	expect("read across the end", rd(sectors - 1, 2, gpa), -FALLOW_ERANGE);
-	expect("write across the end", wr(sectors - 1, 2, gpa), -FALLOW_ERANGE);
-	expect("read at sector 2^64-1", rd(UINT64_MAX, 1, gpa), -FALLOW_ERANGE);
-	expect("write wrapping 2^64", wr(UINT64_MAX - 1, FALLOW_DISK_MAX_SECTORS, gpa),
-	       -FALLOW_ERANGE);
-	expect("read the last sector", rd(sectors - 1, 1, gpa), 1);
+	rt_expect("read count 0", rd(0, 0, gpa), -FALLOW_EINVAL);
+	rt_expect("write count 0", wr(0, 0, gpa), -FALLOW_EINVAL);
+	rt_expect("read count max+1", rd(0, FALLOW_DISK_MAX_SECTORS + 1, gpa), -FALLOW_ERANGE);
+	rt_expect("write count max+1", wr(0, FALLOW_DISK_MAX_SECTORS + 1, gpa), -FALLOW_ERANGE);
+	rt_expect("read count 2^63", rd(0, HUGE_COUNT, gpa), -FALLOW_ERANGE);
+	rt_expect("read count 2^64-1", rd(1, UINT64_MAX, gpa), -FALLOW_ERANGE);
+	rt_expect("read at the end", rd(sectors, 1, gpa), -FALLOW_ERANGE);
+	rt_expect("write at the end", wr(sectors, 1, gpa), -FALLOW_ERANGE);
+	rt_expect("read across the end", rd(sectors - 1, 2, gpa), -FALLOW_ERANGE);
+	rt_expect("write across the end", wr(sectors - 1, 2, gpa), -FALLOW_ERANGE);
+	rt_expect("read at sector 2^64-1", rd(UINT64_MAX, 1, gpa), -FALLOW_ERANGE);
+	rt_expect("write wrapping 2^64", wr(UINT64_MAX - 1, FALLOW_DISK_MAX_SECTORS, gpa),
+	          -FALLOW_ERANGE);
+	rt_expect("read the last sector", rd(sectors - 1, 1, gpa), 1);
 }
 
 /* A refused write must leave `sector`'s page as it was. */
@@ -95,10 +80,10 @@ static void write_refused(const char *what, uint64_t sector, uint64_t count, uin
 {
 	uint64_t page = sector / SECTORS_PER_PAGE * SECTORS_PER_PAGE;
 
-	expect("read before", disk_read(page, SECTORS_PER_PAGE, before), SECTORS_PER_PAGE);
-	expect(what, wr(sector, count, gpa), err);
-	expect("read after", disk_read(page, SECTORS_PER_PAGE, after), SECTORS_PER_PAGE);
-	expect_true("a refused write changed nothing", !memcmp(before, after, sizeof(after)));
+	rt_expect("read before", disk_read(page, SECTORS_PER_PAGE, before), SECTORS_PER_PAGE);
+	rt_expect(what, wr(sector, count, gpa), err);
+	rt_expect("read after", disk_read(page, SECTORS_PER_PAGE, after), SECTORS_PER_PAGE);
+	rt_expect_true("a refused write changed nothing", !memcmp(before, after, sizeof(after)));
 }
 
 /* A refused read must leave the part of the range it owns untouched. */
@@ -106,8 +91,8 @@ static void read_refused(const char *what, uint64_t count, uint64_t gpa, uint8_t
 			 uint64_t own_len)
 {
 	memset(own, UNTOUCHED, own_len);
-	expect(what, rd(0, count, gpa), -FALLOW_EFAULT);
-	expect_true("a refused read wrote nothing", all(own, own_len, UNTOUCHED));
+	rt_expect(what, rd(0, count, gpa), -FALLOW_EFAULT);
+	rt_expect_true("a refused read wrote nothing", all(own, own_len, UNTOUCHED));
 }
 
 /* A page handed back to the hypervisor: its address, or 0 if refused. */
@@ -141,8 +126,8 @@ static void bad_ranges(const struct fallow_start_info *si)
 	read_refused("read straddling the end of RAM", 2, ram - FALLOW_SECTOR_SIZE,
 		     last + FALLOW_PAGE_SIZE - FALLOW_SECTOR_SIZE, FALLOW_SECTOR_SIZE);
 	read_refused("read into a range wrapping 2^64", 1, UINT64_MAX - 3, buf, 0);
-	expect_true("ballooned away the page after one of its own",
-		    own && gone == (uintptr_t)own + FALLOW_PAGE_SIZE);
+	rt_expect_true("ballooned away the page after one of its own",
+		       own && gone == (uintptr_t)own + FALLOW_PAGE_SIZE);
 	if (own && gone == (uintptr_t)own + FALLOW_PAGE_SIZE) {
 		write_refused("write from a released page", 8, 1, gone, -FALLOW_EFAULT);
 		write_refused("write from a range running into a released page", 8,
@@ -151,29 +136,29 @@ static void bad_ranges(const struct fallow_start_info *si)
 			     (uintptr_t)own, own, FALLOW_PAGE_SIZE);
 	}
 	/* Unaligned but owned is fine: sectors need not be page-aligned. */
-	expect("read to an unaligned buffer", rd(0, 3, (uintptr_t)buf + 7), 3);
+	rt_expect("read to an unaligned buffer", rd(0, 3, (uintptr_t)buf + 7), 3);
 }
 
 static void bad_info(void)
 {
 	struct fallow_disk_info info;
 
-	expect("info with a short buffer",
-	       fallow_hypercall3(FALLOW_HC_DISK_INFO, (uintptr_t)&info, sizeof(info) - 1, 0),
-	       -FALLOW_EINVAL);
-	expect("info into past RAM",
-	       fallow_hypercall3(FALLOW_HC_DISK_INFO, rt_start_info()->ram_bytes, sizeof(info), 0),
-	       -FALLOW_EFAULT);
+	rt_expect("info with a short buffer",
+	          fallow_hypercall3(FALLOW_HC_DISK_INFO, (uintptr_t)&info, sizeof(info) - 1, 0),
+	          -FALLOW_EINVAL);
+	rt_expect("info into past RAM",
+	          fallow_hypercall3(FALLOW_HC_DISK_INFO, rt_start_info()->ram_bytes, sizeof(info), 0),
+	          -FALLOW_EFAULT);
 }
 
 /* What a write that succeeds does is visible to this guest at once. */
 static void good_write(void)
 {
 	memset(buf, WRITTEN, FALLOW_SECTOR_SIZE);
-	expect("write one sector", disk_write(9, 1, buf), 1);
+	rt_expect("write one sector", disk_write(9, 1, buf), 1);
 	memset(buf, 0, FALLOW_SECTOR_SIZE);
-	expect("read it back", disk_read(9, 1, buf), 1);
-	expect_true("it reads as written", all(buf, FALLOW_SECTOR_SIZE, WRITTEN));
+	rt_expect("read it back", disk_read(9, 1, buf), 1);
+	rt_expect_true("it reads as written", all(buf, FALLOW_SECTOR_SIZE, WRITTEN));
 }
 
 static void fill_until_refused(uint64_t sectors, int64_t want, const char *name)
@@ -186,11 +171,11 @@ static void fill_until_refused(uint64_t sectors, int64_t want, const char *name)
 	for (; s + n <= sectors; s += n)
 		if ((r = disk_write(s, n, buf)) != (int64_t)n)
 			break;
-	expect("filling the disk ends in the expected error", r, want);
-	expect("read the refused range", disk_read(s, n, buf), (int64_t)n);
-	expect_true("the refused write wrote nothing", all(buf, bytes, 0));
-	expect("read the first range", disk_read(0, n, buf), (int64_t)n);
-	expect_true("earlier writes are intact", all(buf, bytes, WRITTEN));
+	rt_expect("filling the disk ends in the expected error", r, want);
+	rt_expect("read the refused range", disk_read(s, n, buf), (int64_t)n);
+	rt_expect_true("the refused write wrote nothing", all(buf, bytes, 0));
+	rt_expect("read the first range", disk_read(0, n, buf), (int64_t)n);
+	rt_expect_true("earlier writes are intact", all(buf, bytes, WRITTEN));
 	rt_printf("hostile_disk: %llu sectors written before %s\n", (unsigned long long)s, name);
 }
 
@@ -198,31 +183,32 @@ static void no_tmem(void)
 {
 	struct rt_oid oid = { { 1, 2, 3 } };
 
-	expect("tmem=off: new pool", hc_tmem_new_pool(0, 0, 0), -FALLOW_EPERM);
-	expect("tmem=off: persistent pool", hc_tmem_new_pool(FALLOW_TMEM_PERSISTENT, 0, 0),
-	       -FALLOW_EPERM);
-	expect("tmem=off: put", hc_tmem_put(0, &oid, 0, buf), -FALLOW_EPERM);
-	expect("tmem=off: get", hc_tmem_get(0, &oid, 0, buf), -FALLOW_EPERM);
+	rt_expect("tmem=off: new pool", hc_tmem_new_pool(0, 0, 0), -FALLOW_EPERM);
+	rt_expect("tmem=off: persistent pool", hc_tmem_new_pool(FALLOW_TMEM_PERSISTENT, 0, 0),
+	          -FALLOW_EPERM);
+	rt_expect("tmem=off: put", hc_tmem_put(0, &oid, 0, buf), -FALLOW_EPERM);
+	rt_expect("tmem=off: get", hc_tmem_get(0, &oid, 0, buf), -FALLOW_EPERM);
 }
 
 static void cpu_time(void)
 {
 	int64_t a = hc_cpu_time(), b = hc_cpu_time();
 
-	expect_true("cpu time is positive and grows", a > 0 && b > a);
+	rt_expect_true("cpu time is positive and grows", a > 0 && b > a);
 }
 
 int guest_main(const struct fallow_start_info *si)
 {
 	struct fallow_disk_info info;
 
+	rt_check_begin("hostile_disk");
 	cpu_time();
 	if (rt_cmdline_has("notmem"))
 		no_tmem();
 	if (rt_cmdline_has("nodisk")) {
 		no_disk();
 	} else {
-		expect("disk info", disk_info(&info), 0);
+		rt_expect("disk info", disk_info(&info), 0);
 		bad_counts(info.sectors);
 		bad_ranges(si);
 		bad_info();
@@ -232,10 +218,5 @@ int guest_main(const struct fallow_start_info *si)
 		else if (rt_cmdline_has("fill_store"))
 			fill_until_refused(info.sectors, -FALLOW_ENOSPC, "ENOSPC");
 	}
-	if (failures) {
-		rt_printf("hostile_disk: %u of %u checks failed\n", failures, checks);
-		return 1;
-	}
-	rt_printf("hostile_disk: all %u checks passed\n", checks);
-	return 0;
+	return rt_check_end();
 }

@@ -9,6 +9,7 @@
  * (guests build from one file each) beside hostile's generic attacks.
  * Options: shared=UUID (granted; joined to prove grants work). Exits 0
  * only when every check passed. */
+#include "guest-abi/rt/check.h"
 #include "guest-abi/rt/rt.h"
 #include "guest-abi/rt/tmem.h"
 
@@ -17,18 +18,7 @@
 #define UNGRANTED_LO 0xbad0bad0bad0bad0ull
 #define UNGRANTED_HI 0x0123456789abcdefull
 
-static unsigned checks, failures;
 static const struct rt_oid oid = { { 1, 2, 3 } };
-
-static void expect(const char *what, int64_t got, int64_t want)
-{
-	checks++;
-	if (got == want)
-		return;
-	failures++;
-	rt_printf("hostile_tmem: FAIL %s: got %lld (%s), want %lld (%s)\n", what,
-		  (long long)got, rt_errname(got), (long long)want, rt_errname(want));
-}
 
 static int64_t raw(uint64_t nr, uint64_t a0, uint64_t a4, uint64_t a5)
 {
@@ -58,38 +48,38 @@ static bool same(const uint64_t *a, const uint64_t *b)
 static void foreign_pools(uint64_t *page)
 {
 	for (uint64_t id = 0; id < 16; id++) {
-		expect("put to a pool id it never created",
-		       raw(FALLOW_HC_TMEM_PUT, id, 0, (uintptr_t)page), -FALLOW_ENOENT);
-		expect("get from a pool id it never created",
-		       raw(FALLOW_HC_TMEM_GET, id, 0, (uintptr_t)page), -FALLOW_ENOENT);
-		expect("flush in a pool id it never created",
-		       raw(FALLOW_HC_TMEM_FLUSH_PAGE, id, 0, 0), -FALLOW_ENOENT);
-		expect("destroy a pool id it never created",
-		       hc_tmem_destroy_pool((uint32_t)id), -FALLOW_ENOENT);
+		rt_expect("put to a pool id it never created",
+		          raw(FALLOW_HC_TMEM_PUT, id, 0, (uintptr_t)page), -FALLOW_ENOENT);
+		rt_expect("get from a pool id it never created",
+		          raw(FALLOW_HC_TMEM_GET, id, 0, (uintptr_t)page), -FALLOW_ENOENT);
+		rt_expect("flush in a pool id it never created",
+		          raw(FALLOW_HC_TMEM_FLUSH_PAGE, id, 0, 0), -FALLOW_ENOENT);
+		rt_expect("destroy a pool id it never created",
+		          hc_tmem_destroy_pool((uint32_t)id), -FALLOW_ENOENT);
 	}
 	const uint64_t far[] = { 16, 255, 1ull << 32, (1ull << 32) + 1 /* pool 1 if truncated */, ~0ull };
 
 	for (unsigned i = 0; i < sizeof(far) / sizeof(far[0]); i++) {
-		expect("pool id out of range (put)",
-		       raw(FALLOW_HC_TMEM_PUT, far[i], 0, (uintptr_t)page), -FALLOW_ERANGE);
-		expect("pool id out of range (destroy)",
-		       fallow_hypercall6(FALLOW_HC_TMEM_DESTROY_POOL, far[i], 0, 0, 0, 0, 0),
-		       -FALLOW_ERANGE);
+		rt_expect("pool id out of range (put)",
+		          raw(FALLOW_HC_TMEM_PUT, far[i], 0, (uintptr_t)page), -FALLOW_ERANGE);
+		rt_expect("pool id out of range (destroy)",
+		          fallow_hypercall6(FALLOW_HC_TMEM_DESTROY_POOL, far[i], 0, 0, 0, 0, 0),
+		          -FALLOW_ERANGE);
 	}
 }
 
 static void bad_pool_requests(void)
 {
-	expect("unknown pool flag", hc_tmem_new_pool(0x4, 0, 0), -FALLOW_EINVAL);
-	expect("high pool flags",
-	       fallow_hypercall6(FALLOW_HC_TMEM_NEW_POOL, 1ull << 40, 0, 0, 0, 0, 0),
-	       -FALLOW_EINVAL);
-	expect("shared persistent pool",
-	       hc_tmem_new_pool(FALLOW_TMEM_SHARED | FALLOW_TMEM_PERSISTENT, 1, 2),
-	       -FALLOW_EINVAL);
-	expect("unauthorised shared UUID",
-	       hc_tmem_new_pool(FALLOW_TMEM_SHARED, UNGRANTED_LO, UNGRANTED_HI), -FALLOW_EPERM);
-	expect("UUID zero", hc_tmem_new_pool(FALLOW_TMEM_SHARED, 0, 0), -FALLOW_EPERM);
+	rt_expect("unknown pool flag", hc_tmem_new_pool(0x4, 0, 0), -FALLOW_EINVAL);
+	rt_expect("high pool flags",
+	          fallow_hypercall6(FALLOW_HC_TMEM_NEW_POOL, 1ull << 40, 0, 0, 0, 0, 0),
+	          -FALLOW_EINVAL);
+	rt_expect("shared persistent pool",
+	          hc_tmem_new_pool(FALLOW_TMEM_SHARED | FALLOW_TMEM_PERSISTENT, 1, 2),
+	          -FALLOW_EINVAL);
+	rt_expect("unauthorised shared UUID",
+	          hc_tmem_new_pool(FALLOW_TMEM_SHARED, UNGRANTED_LO, UNGRANTED_HI), -FALLOW_EPERM);
+	rt_expect("UUID zero", hc_tmem_new_pool(FALLOW_TMEM_SHARED, 0, 0), -FALLOW_EPERM);
 }
 
 /* Page addresses that are not one whole page of its own RAM. */
@@ -109,13 +99,13 @@ static void bad_pages(uint32_t pool, uint64_t ram, uint64_t *page, uint64_t rele
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		if (!cases[i].gpa)
 			continue; /* the balloon refused: no released page to try */
-		expect(cases[i].what, raw(FALLOW_HC_TMEM_PUT, pool, 7, cases[i].gpa), cases[i].err);
-		expect(cases[i].what, raw(FALLOW_HC_TMEM_GET, pool, 7, cases[i].gpa), cases[i].err);
+		rt_expect(cases[i].what, raw(FALLOW_HC_TMEM_PUT, pool, 7, cases[i].gpa), cases[i].err);
+		rt_expect(cases[i].what, raw(FALLOW_HC_TMEM_GET, pool, 7, cases[i].gpa), cases[i].err);
 	}
-	expect("index past 32 bits",
-	       raw(FALLOW_HC_TMEM_PUT, pool, 1ull << 32, (uintptr_t)page), -FALLOW_ERANGE);
-	expect("index past 32 bits (flush)",
-	       raw(FALLOW_HC_TMEM_FLUSH_PAGE, pool, ~0ull, 0), -FALLOW_ERANGE);
+	rt_expect("index past 32 bits",
+	          raw(FALLOW_HC_TMEM_PUT, pool, 1ull << 32, (uintptr_t)page), -FALLOW_ERANGE);
+	rt_expect("index past 32 bits (flush)",
+	          raw(FALLOW_HC_TMEM_FLUSH_PAGE, pool, ~0ull, 0), -FALLOW_ERANGE);
 }
 
 /* A get into a page it does not own fails before tmem is asked, so the
@@ -123,14 +113,14 @@ static void bad_pages(uint32_t pool, uint64_t ram, uint64_t *page, uint64_t rele
 static void get_into_foreign_page(uint32_t pool, uint64_t ram, uint64_t *page, uint64_t *back)
 {
 	fill(page, 0x1234);
-	expect("ephemeral put", hc_tmem_put(pool, &oid, 9, page), 0);
-	expect("get into a page past RAM", raw(FALLOW_HC_TMEM_GET, pool, 9, ram), -FALLOW_EFAULT);
+	rt_expect("ephemeral put", hc_tmem_put(pool, &oid, 9, page), 0);
+	rt_expect("get into a page past RAM", raw(FALLOW_HC_TMEM_GET, pool, 9, ram), -FALLOW_EFAULT);
 	int64_t got = hc_tmem_get(pool, &oid, 9, back);
 
 	/* Ephemeral: tmem may have dropped it meanwhile, never changed it. */
-	expect("page still there or dropped", got == 0 || got == -FALLOW_ENOENT, 1);
+	rt_expect("page still there or dropped", got == 0 || got == -FALLOW_ENOENT, 1);
 	if (got == 0)
-		expect("page unchanged", same(page, back), 1);
+		rt_expect("page unchanged", same(page, back), 1);
 }
 
 /* Puts distinct pages until maxmem stops them: ENOSPC, never a crash;
@@ -141,7 +131,7 @@ static void flood(uint64_t *page, uint64_t *back)
 	int64_t err = 0;
 	uint32_t n;
 
-	expect("persistent pool", pool >= 0, 1);
+	rt_expect("persistent pool", pool >= 0, 1);
 	if (pool < 0)
 		return;
 	for (n = 0; n < FLOOD_MAX; n++) {
@@ -150,21 +140,21 @@ static void flood(uint64_t *page, uint64_t *back)
 		if (err)
 			break;
 	}
-	expect("flood ends in ENOSPC", err, -FALLOW_ENOSPC);
+	rt_expect("flood ends in ENOSPC", err, -FALLOW_ENOSPC);
 	rt_printf("hostile_tmem: flood stopped after %u pages with %s\n", n, rt_errname(err));
-	expect("flood stored something", n > 0, 1);
+	rt_expect("flood stored something", n > 0, 1);
 	for (uint32_t i = 0; i < n; i += n / 16 + 1) {
 		fill(page, i + 1);
-		expect("flooded page reads back", hc_tmem_get((uint32_t)pool, &oid, i, back), 0);
-		expect("flooded page intact", same(page, back), 1);
+		rt_expect("flooded page reads back", hc_tmem_get((uint32_t)pool, &oid, i, back), 0);
+		rt_expect("flooded page intact", same(page, back), 1);
 	}
-	expect("flush one", hc_tmem_flush_page((uint32_t)pool, &oid, 0), 1);
+	rt_expect("flush one", hc_tmem_flush_page((uint32_t)pool, &oid, 0), 1);
 	fill(page, 0xabc);
-	expect("room again after a flush", hc_tmem_put((uint32_t)pool, &oid, 0, page), 0);
-	expect("flush the object", hc_tmem_flush_object((uint32_t)pool, &oid), (int64_t)n);
-	expect("destroy the pool", hc_tmem_destroy_pool((uint32_t)pool), 0);
-	expect("destroy it again", hc_tmem_destroy_pool((uint32_t)pool), -FALLOW_ENOENT);
-	expect("use after destroy", hc_tmem_put((uint32_t)pool, &oid, 0, page), -FALLOW_ENOENT);
+	rt_expect("room again after a flush", hc_tmem_put((uint32_t)pool, &oid, 0, page), 0);
+	rt_expect("flush the object", hc_tmem_flush_object((uint32_t)pool, &oid), (int64_t)n);
+	rt_expect("destroy the pool", hc_tmem_destroy_pool((uint32_t)pool), 0);
+	rt_expect("destroy it again", hc_tmem_destroy_pool((uint32_t)pool), -FALLOW_ENOENT);
+	rt_expect("use after destroy", hc_tmem_put((uint32_t)pool, &oid, 0, page), -FALLOW_ENOENT);
 }
 
 static void granted_shared(void)
@@ -175,12 +165,12 @@ static void granted_shared(void)
 		return;
 	int64_t pool = hc_tmem_new_pool(FALLOW_TMEM_SHARED, lo, hi);
 
-	expect("granted shared UUID joins", pool >= 0, 1);
-	expect("joining twice", hc_tmem_new_pool(FALLOW_TMEM_SHARED, lo, hi), -FALLOW_EEXIST);
-	expect("a UUID one digit off", hc_tmem_new_pool(FALLOW_TMEM_SHARED, lo ^ 1, hi),
-	       -FALLOW_EPERM);
+	rt_expect("granted shared UUID joins", pool >= 0, 1);
+	rt_expect("joining twice", hc_tmem_new_pool(FALLOW_TMEM_SHARED, lo, hi), -FALLOW_EEXIST);
+	rt_expect("a UUID one digit off", hc_tmem_new_pool(FALLOW_TMEM_SHARED, lo ^ 1, hi),
+	          -FALLOW_EPERM);
 	if (pool >= 0)
-		expect("leave the shared pool", hc_tmem_destroy_pool((uint32_t)pool), 0);
+		rt_expect("leave the shared pool", hc_tmem_destroy_pool((uint32_t)pool), 0);
 }
 
 /* A page handed back to the hypervisor: its gfn, or 0 if refused. */
@@ -202,24 +192,20 @@ int guest_main(const struct fallow_start_info *si)
 	uint64_t *page = page_alloc(), *back = page_alloc();
 	int64_t pool;
 
+	rt_check_begin("hostile_tmem");
 	if (!page || !back)
 		return 2;
 	foreign_pools(page);
 	bad_pool_requests();
 	pool = hc_tmem_new_pool(0, 0, 0);
-	expect("ephemeral pool", pool >= 0, 1);
+	rt_expect("ephemeral pool", pool >= 0, 1);
 	if (pool >= 0) {
 		bad_pages((uint32_t)pool, si->ram_bytes, page, balloon_one());
 		get_into_foreign_page((uint32_t)pool, si->ram_bytes, page, back);
 	}
 	granted_shared();
 	flood(page, back);
-	expect("still alive: abi version", fallow_hypercall3(FALLOW_HC_ABI_VERSION, 0, 0, 0),
-	       FALLOW_ABI_VERSION);
-	if (failures) {
-		rt_printf("hostile_tmem: %u of %u checks FAILED\n", failures, checks);
-		return 1;
-	}
-	rt_printf("hostile_tmem: all %u checks passed\n", checks);
-	return 0;
+	rt_expect("still alive: abi version", fallow_hypercall3(FALLOW_HC_ABI_VERSION, 0, 0, 0),
+	          FALLOW_ABI_VERSION);
+	return rt_check_end();
 }
