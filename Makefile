@@ -30,15 +30,17 @@ HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 
 all: $(BUILD)/fallow.elf $(BUILD)/fallow.iso
 
-$(BUILD)/hv/%.c.o: %.c
+# Every object also depends on the stamp of the flags that build it
+# (see "Flags stamps" below), so a flag change rebuilds them.
+$(BUILD)/hv/%.c.o: %.c $(BUILD)/flags/hv
 	@mkdir -p $(dir $@)
 	$(HV_CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/hv/%.S.o: %.S
+$(BUILD)/hv/%.S.o: %.S $(BUILD)/flags/hv
 	@mkdir -p $(dir $@)
 	$(HV_CC) $(HV_ASFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/fallow.elf: $(HV_OBJS) linker.ld
+$(BUILD)/fallow.elf: $(HV_OBJS) linker.ld $(BUILD)/flags/hv
 	$(HV_CC) $(HV_LDFLAGS) -o $@ $(HV_OBJS) -lgcc
 	@grub-file --is-x86-multiboot2 $@ 2>/dev/null || \
 		{ command -v grub-file >/dev/null || exit 0; echo "$@: not a multiboot2 image"; exit 1; }
@@ -51,7 +53,11 @@ $(BUILD)/fallow.iso: $(BUILD)/fallow.elf $(DEFAULT_SCENARIO) tools/mkiso.sh | de
 
 iso: $(BUILD)/fallow.iso
 
-run: all
+# What running needs is checked first, before the build: a machine that
+# lacks an emulator learns it at once, not after the build.
+run:
+	@tools/deps.sh run
+	@$(MAKE) --no-print-directory all
 	tools/run.sh $(BUILD)/fallow.iso
 
 # ---------------------------------------------------------------- host side
@@ -74,7 +80,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_SUPPORT := $(patsubst %,$(HOST)/obj/%.o,$(sort $(wildcard tests/unit/support_*.c)))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(HOST)/tests/%,$(UNIT_SRCS))
 
-$(HOST)/obj/%.c.o: %.c
+$(HOST)/obj/%.c.o: %.c $(BUILD)/flags/host
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -84,7 +90,7 @@ $(HOST_LIB): $(HOST_LIB_OBJS)
 
 # Extra libraries a unit test needs are named in a comment in its source:
 #   /* unit-ldlibs: -llz4 */
-$(HOST)/tests/%: tests/unit/%.c $(HOST_LIB) $(UNIT_SUPPORT)
+$(HOST)/tests/%: tests/unit/%.c $(HOST_LIB) $(UNIT_SUPPORT) $(BUILD)/flags/host
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -o $@ $< $(UNIT_SUPPORT) $(HOST_LIB) $(HOST_LDLIBS) \
 		$$(sed -n 's|.*unit-ldlibs:\(.*\)\*/.*|\1|p' $<)
@@ -118,5 +124,24 @@ deps-test:
 
 clean:
 	rm -rf $(BUILD)
+
+# ---------------------------------------------------------------- flags stamps
+# $(BUILD)/flags/SET holds the compiler and flags that build the objects of
+# SET (FLAGS_SET); every such object depends on it. It is rewritten while
+# the Makefile is read, and only when its content would change, so
+# `make DEBUG=0` after `make` rebuilds every object and a plain repeat
+# rebuilds nothing. Fragments add sets with FLAG_SETS += NAME and FLAGS_NAME.
+FLAG_SETS += hv host
+FLAGS_hv = $(HV_CC) $(HV_CFLAGS) | $(HV_ASFLAGS) | $(HV_LDFLAGS)
+FLAGS_host = $(HOST_CC) $(HOST_CFLAGS) | $(HOST_LDLIBS)
+
+same_text = $(and $(findstring x$1x,x$2x),$(findstring x$2x,x$1x))
+write_flags = $(shell mkdir -p $(BUILD)/flags)$(file >$(BUILD)/flags/$1,$(FLAGS_$1))
+update_flags = $(if $(call same_text,$(file <$(BUILD)/flags/$1),$(FLAGS_$1)),,$(call write_flags,$1))
+$(foreach set,$(FLAG_SETS),$(call update_flags,$(set)))
+
+# Written again when removed during the run (`make clean all`).
+$(patsubst %,$(BUILD)/flags/%,$(FLAG_SETS)):
+	@:$(call update_flags,$(notdir $@))
 
 -include $(HV_OBJS:.o=.d) $(HOST_LIB_OBJS:.o=.d)

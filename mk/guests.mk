@@ -31,15 +31,20 @@ guests: $(GUEST_ELFS)
 all: guests
 $(BUILD)/fallow.iso: $(GUEST_ELFS)
 
-$(GUEST_OBJ)/%.c.o: %.c
+# Each object depends on the flags stamp (Makefile, "Flags stamps").
+FLAG_SETS += guest
+FLAGS_guest = $(GUEST_CC) $(GUEST_CFLAGS) | $(GUEST_LDFLAGS)
+
+$(GUEST_OBJ)/%.c.o: %.c $(BUILD)/flags/guest
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 
-$(GUEST_OBJ)/%.S.o: %.S
+$(GUEST_OBJ)/%.S.o: %.S $(BUILD)/flags/guest
 	@mkdir -p $(dir $@)
 	$(GUEST_CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
 
-$(GUEST_DIR)/%.elf: $(GUEST_OBJ)/guest-abi/guests/%.c.o $(GUEST_RT_OBJS) guest-abi/guest.ld
+$(GUEST_DIR)/%.elf: $(GUEST_OBJ)/guest-abi/guests/%.c.o $(GUEST_RT_OBJS) guest-abi/guest.ld \
+		$(BUILD)/flags/guest
 	$(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $< $(GUEST_RT_OBJS) -lgcc
 
 -include $(patsubst %,$(GUEST_OBJ)/%.d,$(GUEST_RT_SRCS)) \
