@@ -1,6 +1,8 @@
 #!/bin/sh
 # Make sure the Debian packages a step needs are present.
 #   tools/deps.sh build|test|run|all
+# (run: both emulators, their BIOS images, Bochs's term display, and what
+# tools/run.sh drives Bochs with: python3, script, ps.)
 # As root with apt-get available, missing packages are installed
 # (apt-get update first); otherwise they are named and the step fails.
 set -e
@@ -24,10 +26,11 @@ test|all|run)
 	need_file /usr/share/bochs/BIOS-bochs-latest bochsbios
 	need_file /usr/share/vgabios/vgabios.bin vgabios
 	need_file /usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_term_gui.so bochs-term
-	need python3 python3; need script bsdutils ;;
+	need python3 python3; need script bsdutils; need ps procps ;;
 esac
 case "${1:-all}" in
 test|all)
+	need_file /usr/include/stdio.h libc6-dev
 	need_file /usr/include/cmocka.h libcmocka-dev
 	need_file /usr/include/lz4.h liblz4-dev
 	need clang clang
@@ -35,7 +38,7 @@ test|all)
 		missing="$missing libclang-rt-14-dev" ;;
 esac
 case "${1:-all}" in
-test|all|run) /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || missing="$missing python3-matplotlib" ;;
+test|all) /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || missing="$missing python3-matplotlib" ;;
 esac
 
 [ -z "$missing" ] && exit 0
