@@ -149,7 +149,8 @@ RC
 	case $st in
 	0) ;;
 	1) echo "run: Fallow powered off with failure" >&2 ;;
-	*) echo "run: Bochs ended without Fallow's power-off status; its last log lines:" >&2
+	*) echo "run: no power-off status from Fallow (Bochs died, or the console was quit first);" \
+		"Bochs's last log lines:" >&2
 	   tail -n 5 "$work/bochs.log" >&2 2>/dev/null || true
 	   st=$EXIT_NO_STATUS ;;
 	esac
