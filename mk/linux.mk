@@ -27,6 +27,6 @@ $(LINUX_INITRAMFS): $(LINUX_INITRAMFS_INPUTS) | deps-linux
 	linux/mkinitramfs.sh $@
 
 linux-bare-check: linux | deps-test
-	tests/linux/bare-boot.sh $(LINUX_BZIMAGE) $(LINUX_INITRAMFS) $(LINUX_OUT)/bare-boot.log
+	tests/linux/bare-boot.sh $(LINUX_BZIMAGE) $(LINUX_INITRAMFS) $(LINUX_OUT)
 
 TEST_EXTRA += linux-bare-check

@@ -36,12 +36,11 @@ static void __noreturn fallow_end(const char *how, int status)
 	fallow_exit(status);
 }
 
-/* Power-off and restart: after devices were shut down. */
+/* Power-off and restart, after devices were shut down; cb_data names
+ * which (sys_off_data's mode is not filled in for every chain). */
 static int fallow_sys_off(struct sys_off_data *data)
 {
-	fallow_end(data->mode == SYS_OFF_MODE_POWER_OFF ? "power off"
-							: "restart",
-		   READ_ONCE(exit_status));
+	fallow_end(data->cb_data, READ_ONCE(exit_status));
 }
 
 /* Halt has no sys-off hook: the reboot notifier, called last. */
@@ -76,11 +75,13 @@ static int __init fallow_power_init(void)
 	if (!fallow_present())
 		return 0;
 	h = register_sys_off_handler(SYS_OFF_MODE_POWER_OFF,
-				     SYS_OFF_PRIO_FIRMWARE, fallow_sys_off, NULL);
+				     SYS_OFF_PRIO_FIRMWARE, fallow_sys_off,
+				     "power off");
 	if (IS_ERR(h))
 		return PTR_ERR(h);
 	h = register_sys_off_handler(SYS_OFF_MODE_RESTART_PREPARE,
-				     SYS_OFF_PRIO_FIRMWARE, fallow_sys_off, NULL);
+				     SYS_OFF_PRIO_FIRMWARE, fallow_sys_off,
+				     "restart");
 	if (IS_ERR(h))
 		return PTR_ERR(h);
 	register_reboot_notifier(&fallow_reboot_nb);

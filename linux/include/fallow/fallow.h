@@ -29,11 +29,24 @@ static inline u64 fallow_gpa(const void *p)
 	return __pa(p);
 }
 
+#ifdef CONFIG_FALLOW_FAKE
+/* The test double (drivers/fallow/fake.c), on with fallow.fake=1. */
+extern bool fallow_fake_active;
+long fallow_fake_hypercall(unsigned long nr, unsigned long a1,
+			   unsigned long a2, unsigned long a3);
+#define fallow_fake_on() unlikely(fallow_fake_active)
+#else
+#define fallow_fake_on() false
+#define fallow_fake_hypercall(nr, a1, a2, a3) (-FALLOW_ENOSYS)
+#endif
+
 static inline long fallow_hypercall3(unsigned long nr, unsigned long a1,
 				     unsigned long a2, unsigned long a3)
 {
 	long ret;
 
+	if (fallow_fake_on())
+		return fallow_fake_hypercall(nr, a1, a2, a3);
 	asm volatile("vmcall"
 		     : "=a"(ret)
 		     : "a"(nr), "D"(a1), "S"(a2), "d"(a3)
@@ -56,6 +69,8 @@ static inline long fallow_hypercall6(unsigned long nr, unsigned long a1,
 	register unsigned long r9 asm("r9") = a6;
 	long ret;
 
+	if (fallow_fake_on()) /* no six-argument call in the fake */
+		return -FALLOW_ENOSYS;
 	asm volatile("vmcall"
 		     : "=a"(ret)
 		     : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8),
