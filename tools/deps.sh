@@ -1,6 +1,6 @@
 #!/bin/sh
 # Make sure the Debian packages a step needs are present.
-#   tools/deps.sh build|test|run|all
+#   tools/deps.sh build|test|run|linux|all
 # (run: both emulators, their BIOS images, Bochs's term display, and what
 # tools/run.sh drives Bochs with: python3, script, ps.)
 # As root with apt-get available, missing packages are installed
@@ -36,6 +36,12 @@ test|all)
 	need clang clang
 	ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
 		missing="$missing libclang-rt-14-dev" ;;
+esac
+case "${1:-all}" in
+linux|test|all) # the Linux guest kernel and initramfs (linux/)
+	need_file /usr/src/linux-source-6.1.tar.xz linux-source-6.1; need_file /bin/busybox busybox-static
+	need make make; need flex flex; need bison bison; need bc bc; need_file /usr/include/libelf.h libelf-dev
+	need xz xz-utils; need patch patch; need cpio cpio; need_file /usr/sbin/mke2fs e2fsprogs ;;
 esac
 case "${1:-all}" in
 test|all) /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || missing="$missing python3-matplotlib" ;;

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Builds Fallow's Linux guest initramfs (gzip'd cpio newc, no root needed):
+# Debian's static busybox with its applets linked in /bin, linux/initramfs
+# (/init, /scripts/*) and /testdata for the bare self-test (a file and an
+# ext2 image with their md5 sums).
+#   linux/mkinitramfs.sh OUT.cpio.gz
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+out=$(realpath -m "${1:?usage: linux/mkinitramfs.sh OUT.cpio.gz}")
+busybox=${BUSYBOX:-/bin/busybox}
+PATH=$PATH:/usr/sbin:/sbin # mke2fs
+
+[ -x "$busybox" ] || { echo "initramfs: $busybox missing (tools/deps.sh linux)" >&2; exit 1; }
+if readelf -l "$busybox" | grep -q INTERP; then
+	echo "initramfs: $busybox is dynamically linked: install busybox-static" >&2; exit 1
+fi
+d=$(mktemp -d)
+trap 'rm -rf "$d"' EXIT
+mkdir -p "$d/bin" "$d/proc" "$d/sys" "$d/dev" "$d/tmp" "$d/testdata"
+cp "$busybox" "$d/bin/busybox"
+for a in $("$busybox" --list); do
+	[ "$a" = busybox ] || ln -s busybox "$d/bin/$a"
+done
+ln -s bin "$d/sbin"
+cp -r "$here/initramfs/." "$d/"
+chmod +x "$d/init" "$d"/scripts/*
+
+# Test data, the same bytes every build: a file and an ext2 image holding
+# a directory of files (mke2fs -d, no root or loop mount needed).
+t=$d/testdata
+i=0
+while [ $i -lt 4096 ]; do echo "fallow line $i $((i * 2654435761 % 4294967296))"; i=$((i + 1)); done > "$t/data.txt"
+(cd "$t" && md5sum data.txt > data.md5)
+mkdir "$d/fsroot"
+for n in 1 2 3; do
+	head -c $((n * 3000)) "$t/data.txt" > "$d/fsroot/file$n"
+done
+(cd "$d/fsroot" && md5sum file1 file2 file3 > "$t/fs.md5")
+mke2fs -q -F -t ext2 -b 1024 -N 64 -U clear -E root_owner=0:0 \
+	-d "$d/fsroot" "$t/fs.img" 1024 >/dev/null
+rm -rf "$d/fsroot"
+
+(cd "$d" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -9n > "$out.tmp")
+mv "$out.tmp" "$out"
+echo "initramfs: $out $(stat -c %s "$out") bytes"
