@@ -135,9 +135,10 @@ FLAG_SETS += hv host
 FLAGS_hv = $(HV_CC) $(HV_CFLAGS) | $(HV_ASFLAGS) | $(HV_LDFLAGS)
 FLAGS_host = $(HOST_CC) $(HOST_CFLAGS) | $(HOST_LDLIBS)
 
-same_text = $(and $(findstring x$1x,x$2x),$(findstring x$2x,x$1x))
-write_flags = $(shell mkdir -p $(BUILD)/flags)$(file >$(BUILD)/flags/$1,$(FLAGS_$1))
-update_flags = $(if $(call same_text,$(file <$(BUILD)/flags/$1),$(FLAGS_$1)),,$(call write_flags,$1))
+# The new text goes to SET.new and replaces SET only when cmp finds them
+# different, so an unchanged stamp keeps its time.
+update_flags = $(shell mkdir -p $(BUILD)/flags)$(file >$(BUILD)/flags/$1.new,$(FLAGS_$1))$(shell \
+	cd $(BUILD)/flags && { cmp -s $1.new $1 && rm -f $1.new || mv -f $1.new $1; })
 $(foreach set,$(FLAG_SETS),$(call update_flags,$(set)))
 
 # Written again when removed during the run (`make clean all`).
