@@ -20,6 +20,10 @@ static const struct control_bit pin_bits[] = {
 static const struct control_bit proc_bits[] = {
 	{ PROC_HLT_EXITING, "HLT exiting", 1 },
 	{ PROC_MWAIT_EXITING, "MWAIT exiting", 0 },
+	/* The host's performance counters and APIC TPR are not the guest's. */
+	{ PROC_RDPMC_EXITING, "RDPMC exiting", 1 },
+	{ PROC_CR8_LOAD_EXITING, "CR8-load exiting", 1 },
+	{ PROC_CR8_STORE_EXITING, "CR8-store exiting", 1 },
 	{ PROC_USE_IO_BITMAPS, "use I/O bitmaps", 1 },
 	{ PROC_USE_MSR_BITMAPS, "use MSR bitmaps", 1 },
 	{ PROC_MONITOR_EXITING, "MONITOR exiting", 0 },
