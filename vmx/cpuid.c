@@ -12,6 +12,8 @@
 
 /* Leaf 7 subleaf 0 (SDM vol. 2A, CPUID, table 3-8). */
 #define L7_EBX_AVX2 (1u << 5)
+#define L7_EBX_INVPCID (1u << 10)
+#define L7_ECX_RDPID (1u << 22)
 #define L7_EBX_AVX512 ((1u << 16) | (1u << 17) | (1u << 21) | (1u << 26) | \
 		       (1u << 27) | (1u << 28) | (1u << 30) | (1u << 31))
 #define L7_ECX_AVX512 ((1u << 1) | (1u << 6) | (1u << 11) | (1u << 12) | (1u << 14))
@@ -21,6 +23,7 @@
 #define L7_EDX_AVX512 ((1u << 2) | (1u << 3) | (1u << 8) | (1u << 23))
 #define L7_EDX_CET_IBT (1u << 20)
 #define L7_EDX_AMX ((1u << 22) | (1u << 24) | (1u << 25))
+#define EXT_EDX_RDTSCP (1u << 27)
 /* Leaf 0xd subleaf 1 EAX: XSAVEOPT, XSAVEC, XGETBV with ECX=1. XSAVES
  * (bit 3) needs IA32_XSS, which guests do not get; XFD (bit 4) neither. */
 #define XSAVE_SUB1_EAX_KEPT 0x7u
@@ -67,8 +70,10 @@ static void struct_features(uint32_t sub, struct cpuid_regs *r, uint64_t allowed
 		r->ecx &= ~L7_ECX_AVX512;
 		r->edx &= ~L7_EDX_AVX512;
 	}
-	/* CET and AMX state is not switched: not offered. */
-	r->ecx &= ~(L7_ECX_CET_SS | L7_ECX_OSPKE);
+	/* CET and AMX state is not switched: not offered. INVPCID and RDPID
+	 * are #UD: their enable controls stay off. */
+	r->ebx &= ~L7_EBX_INVPCID;
+	r->ecx &= ~(L7_ECX_CET_SS | L7_ECX_OSPKE | L7_ECX_RDPID);
 	r->edx &= ~(L7_EDX_CET_IBT | L7_EDX_AMX);
 	if (!(allowed & XCR0_PKRU))
 		r->ecx &= ~L7_ECX_PKU;
@@ -115,6 +120,8 @@ enum exit_action exit_cpuid(struct guest *g, const struct exit_info *e)
 			r = (struct cpuid_regs){ 0 }; /* no counters: RDPMC is #GP */
 		else if (leaf == CPUID_LEAF_XSAVE)
 			xsave_leaf(sub, &r, allowed);
+		else if (leaf == CPUID_LEAF_EXT_FEATURES) /* RDTSCP is #UD: */
+			r.edx &= ~EXT_EDX_RDTSCP;          /* enable-RDTSCP is off */
 	}
 	g->vcpu.gpr[GPR_RAX] = r.eax;
 	g->vcpu.gpr[GPR_RBX] = r.ebx;
