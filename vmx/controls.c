@@ -35,12 +35,16 @@ static const struct control_bit proc2_bits[] = {
 	{ PROC2_ENABLE_VPID, "enable VPID", 1 },
 };
 
+/* DR7 and IA32_DEBUGCTL are the guest's through the VMCS (an exit
+ * always leaves DR7 at 0x400 for the host). */
 static const struct control_bit exit_bits[] = {
+	{ EXIT_SAVE_DEBUG_CONTROLS, "save debug controls", 1 },
 	{ EXIT_HOST_ADDR_SPACE_SIZE, "host address-space size", 1 },
 	{ EXIT_LOAD_IA32_EFER, "load IA32_EFER on exit", 1 },
 };
 
 static const struct control_bit entry_bits[] = {
+	{ ENTRY_LOAD_DEBUG_CONTROLS, "load debug controls", 1 },
 	{ ENTRY_IA32E_MODE_GUEST, "IA-32e mode guest", 1 },
 	{ ENTRY_LOAD_IA32_EFER, "load IA32_EFER on entry", 1 },
 };

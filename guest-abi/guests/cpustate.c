@@ -1,6 +1,6 @@
 /* cpustate: sets every piece of CPU state a guest changes without an exit
  * to values of its own (x87 with, on `pending`, an unmasked divide-by-zero
- * left pending; XMM/YMM registers and MXCSR; XCR0; DR0-DR3 and DR6; CR8;
+ * left pending; XMM/YMM registers and MXCSR; XCR0; DR0-DR3, DR6, DR7; CR8;
  * CR2; KERNEL_GS_BASE through SWAPGS; the SYSCALL MSRs), yields, and
  * checks it all came back, round after round. Run two of them with
  * different seeds: each round the other overwrites everything while this
@@ -40,12 +40,14 @@
 #define SIMD_REGS 16
 #define YMM_BYTES 32
 #define DR6_B_BITS 0xfull
+#define DR7_INIT 0x400ull
+#define DR7_RW0_SHIFT 16 /* breakpoint 0's type: set, never enabled */
 
 struct state {
 	uint8_t fsave[FSAVE_BYTES];
 	uint8_t simd[SIMD_REGS][YMM_BYTES] __attribute__((aligned(32)));
 	uint32_t mxcsr;
-	uint64_t dr[4], dr6, cr8, cr2, xcr0;
+	uint64_t dr[4], dr6, dr7, cr8, cr2, xcr0;
 	uint64_t gs_base, kernel_gs_base, lstar, cstar, fmask;
 };
 
@@ -208,6 +210,7 @@ static void make_want(unsigned round)
 	for (unsigned i = 0; i < 4; i++)
 		want.dr[i] = (seed << 20) + ((uint64_t)round << 8) + i * 8;
 	want.dr6 = (seed + round) & DR6_B_BITS;
+	want.dr7 = DR7_INIT | ((seed + round) & 3) << DR7_RW0_SHIFT;
 	want.cr8 = (seed * 5 + round) & 0xf;
 	want.cr2 = (seed << 32) + round;
 	want.xcr0 = have_avx ? XCR0_X87_SSE_AVX : 1;
@@ -264,6 +267,7 @@ static void set_regs(void)
 	__asm__ volatile("mov %0, %%db2" ::"r"(want.dr[2]));
 	__asm__ volatile("mov %0, %%db3" ::"r"(want.dr[3]));
 	__asm__ volatile("mov %0, %%db6" ::"r"(0xffff0ff0ull | want.dr6));
+	__asm__ volatile("mov %0, %%db7" ::"r"(want.dr7));
 	__asm__ volatile("mov %0, %%cr8" ::"r"(want.cr8));
 	__asm__ volatile("mov %0, %%cr2" ::"r"(want.cr2));
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
@@ -321,6 +325,7 @@ static void get_regs(void)
 	__asm__ volatile("mov %%db3, %0" : "=r"(got.dr[3]));
 	__asm__ volatile("mov %%db6, %0" : "=r"(got.dr6));
 	got.dr6 &= DR6_B_BITS;
+	__asm__ volatile("mov %%db7, %0" : "=r"(got.dr7));
 	__asm__ volatile("mov %%cr8, %0" : "=r"(got.cr8));
 	__asm__ volatile("mov %%cr2, %0" : "=r"(got.cr2));
 	got.xcr0 = have_avx ? xgetbv0() : 1;
@@ -359,7 +364,7 @@ static const char *const item_what[IT_COUNT] = {
 	"rounds where cvtsd2si(2.5) rounded the other guest's way",
 	"rounds where XGETBV read another XCR0",
 	"rounds where DR0-DR3 changed",
-	"rounds where DR6 changed",
+	"rounds where DR6 or DR7 changed",
 	"rounds where CR8 changed",
 	"rounds where CR2 changed",
 	"rounds where KERNEL_GS_BASE (set by SWAPGS) changed",
@@ -381,7 +386,7 @@ static void compare(void)
 	bad[IT_ROUNDING] += convert_2_5() != (want.mxcsr == MXCSR_ROUND_UP ? 3 : 2);
 	bad[IT_XCR0] += got.xcr0 != want.xcr0;
 	bad[IT_DR] += memcmp(got.dr, want.dr, sizeof(got.dr)) != 0;
-	bad[IT_DR6] += got.dr6 != want.dr6;
+	bad[IT_DR6] += got.dr6 != want.dr6 || got.dr7 != want.dr7;
 	bad[IT_CR8] += got.cr8 != want.cr8;
 	bad[IT_CR2] += got.cr2 != want.cr2;
 	bad[IT_KERNEL_GS] += got.kernel_gs_base != want.kernel_gs_base;
