@@ -11,6 +11,7 @@
  * describe this guest's XSAVE state, not the host's.
  * Command line: seed=N (1-15), rounds=N, pending. */
 #include "guest-abi/rt/check.h"
+#include "guest-abi/rt/cpu.h"
 #include "guest-abi/rt/rt.h"
 #include "guest-abi/rt/trap.h"
 
@@ -40,6 +41,11 @@
 #define SIMD_REGS 16
 #define YMM_BYTES 32
 #define DR6_B_BITS 0xfull
+#define XSAVE_LEGACY_HEADER (512 + 64) /* the area for XCR0 = x87 */
+#define XSETBV_LEN 3u                  /* instruction bytes, to resume past */
+#define RDPMC_LEN 2u
+#define MOV_CR8_LEN 4u
+#define WRMSR_LEN 2u
 #define DR7_INIT 0x400ull
 #define DR7_RW0_SHIFT 16 /* breakpoint 0's type: set, never enabled */
 
@@ -76,47 +82,10 @@ __asm__(".text\n"
 	"	popfq\n"
 	"	jmpq *%rcx\n");
 
-static uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static void wrmsr(uint32_t msr, uint64_t v)
-{
-	__asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
-
-static uint64_t xgetbv0(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
-{
-	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-			 : "a"(leaf), "c"(sub));
-}
-
 /* ------------------------------------------------ traps expected */
-static bool gp_from(void (*insn)(uint64_t, uint64_t), uint64_t a, uint64_t b, unsigned len)
-{
-	uint64_t before = rt_trap_count;
-
-	rt_trap_skip = len;
-	insn(a, b);
-	rt_trap_skip = 0;
-	return rt_trap_count == before + 1 && rt_trap_last.vector == VECTOR_GP;
-}
-
 static void do_xsetbv(uint64_t xcr, uint64_t v)
 {
-	__asm__ volatile(".byte 0x0f, 0x01, 0xd1" /* xsetbv: 3 bytes */
+	__asm__ volatile(".byte 0x0f, 0x01, 0xd1" /* xsetbv */
 			 ::"c"((uint32_t)xcr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
@@ -125,79 +94,80 @@ static void do_rdpmc(uint64_t counter, uint64_t unused)
 	uint32_t lo, hi;
 
 	(void)unused;
-	__asm__ volatile(".byte 0x0f, 0x33" /* rdpmc: 2 bytes */
+	__asm__ volatile(".byte 0x0f, 0x33" /* rdpmc */
 			 : "=a"(lo), "=d"(hi) : "c"((uint32_t)counter));
 }
 
 static void do_cr8(uint64_t v, uint64_t unused)
 {
 	(void)unused;
-	__asm__ volatile(".byte 0x4c, 0x0f, 0x22, 0xc0" /* mov %rax, %cr8: 4 bytes */
+	__asm__ volatile(".byte 0x4c, 0x0f, 0x22, 0xc0" /* mov %rax, %cr8 */
 			 ::"a"(v));
 }
 
 static void do_wrmsr(uint64_t msr, uint64_t v)
 {
-	__asm__ volatile(".byte 0x0f, 0x30" /* wrmsr: 2 bytes */
+	__asm__ volatile(".byte 0x0f, 0x30" /* wrmsr */
 			 ::"c"((uint32_t)msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
 /* ------------------------------------------------ once, before rounds */
 static void enable_sse_and_xsave(void)
 {
-	uint32_t r[4];
+	struct rt_cpuid f = rt_cpuid(1, 0);
 	uint64_t cr4;
 
-	cpuid(1, 0, r);
 	rt_expect_true("CPUID.1 OSXSAVE clear while CR4.OSXSAVE is clear",
-		       !(r[2] & CPUID_1_ECX_OSXSAVE));
+		       !(f.ecx & CPUID_1_ECX_OSXSAVE));
 	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
 	cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
-	if (r[2] & CPUID_1_ECX_XSAVE)
+	if (f.ecx & CPUID_1_ECX_XSAVE)
 		cr4 |= CR4_OSXSAVE;
 	__asm__ volatile("mov %0, %%cr4" ::"r"(cr4));
-	if (!(r[2] & CPUID_1_ECX_XSAVE)) {
+	if (!(f.ecx & CPUID_1_ECX_XSAVE)) {
 		rt_printf("cpustate: no XSAVE: x87/SSE only\n");
 		return;
 	}
-	cpuid(1, 0, r);
-	rt_expect_true("CPUID.1 OSXSAVE set with CR4.OSXSAVE", r[2] & CPUID_1_ECX_OSXSAVE);
-	rt_expect("XGETBV before any XSETBV: the guest's reset XCR0", (int64_t)xgetbv0(), 1);
-	uint32_t d0[4], d2[4];
+	f = rt_cpuid(1, 0);
+	rt_expect_true("CPUID.1 OSXSAVE set with CR4.OSXSAVE", f.ecx & CPUID_1_ECX_OSXSAVE);
+	rt_expect("XGETBV before any XSETBV: the guest's reset XCR0", (int64_t)rt_xgetbv0(), 1);
+	struct rt_cpuid x = rt_cpuid(0xd, 0), avx = rt_cpuid(0xd, 2);
 
-	cpuid(0xd, 0, d0);
-	cpuid(0xd, 2, d2);
-	have_avx = (r[2] & CPUID_1_ECX_AVX) && (d0[0] & XCR0_X87_SSE_AVX) == XCR0_X87_SSE_AVX;
-	rt_expect("CPUID.0xd.0 EBX: area size for XCR0 = x87", d0[1], 512 + 64);
+	have_avx = (f.ecx & CPUID_1_ECX_AVX) && (x.eax & XCR0_X87_SSE_AVX) == XCR0_X87_SSE_AVX;
+	rt_expect("CPUID.0xd.0 EBX: area size for XCR0 = x87", x.ebx, XSAVE_LEGACY_HEADER);
 	if (!have_avx)
 		return;
 	do_xsetbv(0, XCR0_X87_SSE_AVX);
-	rt_expect("XGETBV after XSETBV 7", (int64_t)xgetbv0(), XCR0_X87_SSE_AVX);
-	cpuid(0xd, 0, d0);
-	rt_expect("CPUID.0xd.0 EBX follows the guest's XCR0", d0[1], d2[1] + d2[0]);
+	rt_expect("XGETBV after XSETBV 7", (int64_t)rt_xgetbv0(), XCR0_X87_SSE_AVX);
+	rt_expect("CPUID.0xd.0 EBX follows the guest's XCR0", rt_cpuid(0xd, 0).ebx,
+		  avx.ebx + avx.eax);
+}
+
+static bool gp(void (*insn)(uint64_t, uint64_t), uint64_t a, uint64_t b, unsigned len)
+{
+	return rt_trap_raises(insn, a, b, len, VECTOR_GP);
 }
 
 static void refusals(void)
 {
 	const uint64_t bad_xcr0[] = { 0, 0x2, 0x5, 0x18, 0x21, 1ull << 62, 1ull << 63 };
-	uint32_t r[4];
+	struct rt_cpuid pmu = rt_cpuid(0xa, 0);
 
 	if (have_avx) {
 		for (unsigned i = 0; i < sizeof(bad_xcr0) / sizeof(bad_xcr0[0]); i++)
 			rt_expect_true("XSETBV of an XCR0 Fallow does not allow: #GP",
-				       gp_from(do_xsetbv, 0, bad_xcr0[i], 3));
-		rt_expect_true("XSETBV of XCR1: #GP", gp_from(do_xsetbv, 1, 1, 3));
-		rt_expect("XCR0 unchanged by refused XSETBVs", (int64_t)xgetbv0(),
+				       gp(do_xsetbv, 0, bad_xcr0[i], XSETBV_LEN));
+		rt_expect_true("XSETBV of XCR1: #GP", gp(do_xsetbv, 1, 1, XSETBV_LEN));
+		rt_expect("XCR0 unchanged by refused XSETBVs", (int64_t)rt_xgetbv0(),
 			  XCR0_X87_SSE_AVX);
 	}
-	rt_expect_true("RDPMC: #GP", gp_from(do_rdpmc, 0, 0, 2));
-	rt_expect_true("RDPMC of a fixed counter: #GP", gp_from(do_rdpmc, 1u << 30, 0, 2));
-	cpuid(0xa, 0, r);
-	rt_expect("CPUID.0xa: no performance counters", r[0] | r[1] | r[2] | r[3], 0);
-	rt_expect_true("CR8 reserved bits: #GP", gp_from(do_cr8, 16, 0, 4));
+	rt_expect_true("RDPMC: #GP", gp(do_rdpmc, 0, 0, RDPMC_LEN));
+	rt_expect_true("RDPMC of a fixed counter: #GP", gp(do_rdpmc, 1u << 30, 0, RDPMC_LEN));
+	rt_expect("CPUID.0xa: no performance counters", pmu.eax | pmu.ebx | pmu.ecx | pmu.edx, 0);
+	rt_expect_true("CR8 reserved bits: #GP", gp(do_cr8, 16, 0, MOV_CR8_LEN));
 	rt_expect_true("non-canonical LSTAR: #GP",
-		       gp_from(do_wrmsr, MSR_LSTAR, 0x8000000000000000ull, 2));
-	rt_expect_true("FMASK reserved bits: #GP", gp_from(do_wrmsr, MSR_FMASK, 1ull << 32, 2));
+		       gp(do_wrmsr, MSR_LSTAR, 0x8000000000000000ull, WRMSR_LEN));
+	rt_expect_true("FMASK reserved bits: #GP", gp(do_wrmsr, MSR_FMASK, 1ull << 32, WRMSR_LEN));
 }
 
 /* ------------------------------------------------ each round */
@@ -236,27 +206,15 @@ static void set_x87(unsigned round)
 static void set_simd(void)
 {
 	if (have_avx)
-		__asm__ volatile(
-			"vmovdqu 0(%0), %%ymm0\n vmovdqu 32(%0), %%ymm1\n"
-			"vmovdqu 64(%0), %%ymm2\n vmovdqu 96(%0), %%ymm3\n"
-			"vmovdqu 128(%0), %%ymm4\n vmovdqu 160(%0), %%ymm5\n"
-			"vmovdqu 192(%0), %%ymm6\n vmovdqu 224(%0), %%ymm7\n"
-			"vmovdqu 256(%0), %%ymm8\n vmovdqu 288(%0), %%ymm9\n"
-			"vmovdqu 320(%0), %%ymm10\n vmovdqu 352(%0), %%ymm11\n"
-			"vmovdqu 384(%0), %%ymm12\n vmovdqu 416(%0), %%ymm13\n"
-			"vmovdqu 448(%0), %%ymm14\n vmovdqu 480(%0), %%ymm15\n"
-			::"r"(want.simd) : "memory");
+		__asm__ volatile(".irp r,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
+				 "vmovdqu (\\r * 32)(%0), %%ymm\\r\n"
+				 ".endr\n"
+				 ::"r"(want.simd) : "memory");
 	else
-		__asm__ volatile(
-			"movdqu 0(%0), %%xmm0\n movdqu 32(%0), %%xmm1\n"
-			"movdqu 64(%0), %%xmm2\n movdqu 96(%0), %%xmm3\n"
-			"movdqu 128(%0), %%xmm4\n movdqu 160(%0), %%xmm5\n"
-			"movdqu 192(%0), %%xmm6\n movdqu 224(%0), %%xmm7\n"
-			"movdqu 256(%0), %%xmm8\n movdqu 288(%0), %%xmm9\n"
-			"movdqu 320(%0), %%xmm10\n movdqu 352(%0), %%xmm11\n"
-			"movdqu 384(%0), %%xmm12\n movdqu 416(%0), %%xmm13\n"
-			"movdqu 448(%0), %%xmm14\n movdqu 480(%0), %%xmm15\n"
-			::"r"(want.simd) : "memory");
+		__asm__ volatile(".irp r,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
+				 "movdqu (\\r * 32)(%0), %%xmm\\r\n"
+				 ".endr\n"
+				 ::"r"(want.simd) : "memory");
 	__asm__ volatile("ldmxcsr %0" ::"m"(want.mxcsr));
 }
 
@@ -270,14 +228,14 @@ static void set_regs(void)
 	__asm__ volatile("mov %0, %%db7" ::"r"(want.dr7));
 	__asm__ volatile("mov %0, %%cr8" ::"r"(want.cr8));
 	__asm__ volatile("mov %0, %%cr2" ::"r"(want.cr2));
-	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
-	wrmsr(MSR_STAR, STAR_VALUE);
-	wrmsr(MSR_LSTAR, want.lstar);
-	wrmsr(MSR_CSTAR, want.cstar);
-	wrmsr(MSR_FMASK, want.fmask);
+	rt_wrmsr(MSR_EFER, rt_rdmsr(MSR_EFER) | EFER_SCE);
+	rt_wrmsr(MSR_STAR, STAR_VALUE);
+	rt_wrmsr(MSR_LSTAR, want.lstar);
+	rt_wrmsr(MSR_CSTAR, want.cstar);
+	rt_wrmsr(MSR_FMASK, want.fmask);
 	/* KERNEL_GS_BASE by SWAPGS, which does not exit. */
-	wrmsr(MSR_GS_BASE, want.kernel_gs_base);
-	wrmsr(MSR_KERNEL_GS_BASE, want.gs_base);
+	rt_wrmsr(MSR_GS_BASE, want.kernel_gs_base);
+	rt_wrmsr(MSR_KERNEL_GS_BASE, want.gs_base);
 	__asm__ volatile("swapgs" ::: "memory");
 }
 
@@ -293,27 +251,15 @@ static void get_x87(void)
 static void get_simd(void)
 {
 	if (have_avx)
-		__asm__ volatile(
-			"vmovdqu %%ymm0, 0(%0)\n vmovdqu %%ymm1, 32(%0)\n"
-			"vmovdqu %%ymm2, 64(%0)\n vmovdqu %%ymm3, 96(%0)\n"
-			"vmovdqu %%ymm4, 128(%0)\n vmovdqu %%ymm5, 160(%0)\n"
-			"vmovdqu %%ymm6, 192(%0)\n vmovdqu %%ymm7, 224(%0)\n"
-			"vmovdqu %%ymm8, 256(%0)\n vmovdqu %%ymm9, 288(%0)\n"
-			"vmovdqu %%ymm10, 320(%0)\n vmovdqu %%ymm11, 352(%0)\n"
-			"vmovdqu %%ymm12, 384(%0)\n vmovdqu %%ymm13, 416(%0)\n"
-			"vmovdqu %%ymm14, 448(%0)\n vmovdqu %%ymm15, 480(%0)\n"
-			::"r"(got.simd) : "memory");
+		__asm__ volatile(".irp r,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
+				 "vmovdqu %%ymm\\r, (\\r * 32)(%0)\n"
+				 ".endr\n"
+				 ::"r"(got.simd) : "memory");
 	else
-		__asm__ volatile(
-			"movdqu %%xmm0, 0(%0)\n movdqu %%xmm1, 32(%0)\n"
-			"movdqu %%xmm2, 64(%0)\n movdqu %%xmm3, 96(%0)\n"
-			"movdqu %%xmm4, 128(%0)\n movdqu %%xmm5, 160(%0)\n"
-			"movdqu %%xmm6, 192(%0)\n movdqu %%xmm7, 224(%0)\n"
-			"movdqu %%xmm8, 256(%0)\n movdqu %%xmm9, 288(%0)\n"
-			"movdqu %%xmm10, 320(%0)\n movdqu %%xmm11, 352(%0)\n"
-			"movdqu %%xmm12, 384(%0)\n movdqu %%xmm13, 416(%0)\n"
-			"movdqu %%xmm14, 448(%0)\n movdqu %%xmm15, 480(%0)\n"
-			::"r"(got.simd) : "memory");
+		__asm__ volatile(".irp r,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
+				 "movdqu %%xmm\\r, (\\r * 32)(%0)\n"
+				 ".endr\n"
+				 ::"r"(got.simd) : "memory");
 	__asm__ volatile("stmxcsr %0" : "=m"(got.mxcsr));
 }
 
@@ -328,12 +274,12 @@ static void get_regs(void)
 	__asm__ volatile("mov %%db7, %0" : "=r"(got.dr7));
 	__asm__ volatile("mov %%cr8, %0" : "=r"(got.cr8));
 	__asm__ volatile("mov %%cr2, %0" : "=r"(got.cr2));
-	got.xcr0 = have_avx ? xgetbv0() : 1;
-	got.gs_base = rdmsr(MSR_GS_BASE);
-	got.kernel_gs_base = rdmsr(MSR_KERNEL_GS_BASE);
-	got.lstar = rdmsr(MSR_LSTAR);
-	got.cstar = rdmsr(MSR_CSTAR);
-	got.fmask = rdmsr(MSR_FMASK);
+	got.xcr0 = have_avx ? rt_xgetbv0() : 1;
+	got.gs_base = rt_rdmsr(MSR_GS_BASE);
+	got.kernel_gs_base = rt_rdmsr(MSR_KERNEL_GS_BASE);
+	got.lstar = rt_rdmsr(MSR_LSTAR);
+	got.cstar = rt_rdmsr(MSR_CSTAR);
+	got.fmask = rt_rdmsr(MSR_FMASK);
 }
 
 /* The conversion MXCSR's rounding decides: 3 rounding up, 2 down. */
@@ -391,7 +337,7 @@ static void compare(void)
 	bad[IT_CR2] += got.cr2 != want.cr2;
 	bad[IT_KERNEL_GS] += got.kernel_gs_base != want.kernel_gs_base;
 	bad[IT_GS] += got.gs_base != want.gs_base;
-	bad[IT_SYSCALL_MSRS] += rdmsr(MSR_STAR) != STAR_VALUE || got.lstar != want.lstar ||
+	bad[IT_SYSCALL_MSRS] += rt_rdmsr(MSR_STAR) != STAR_VALUE || got.lstar != want.lstar ||
 				got.cstar != want.cstar || got.fmask != want.fmask;
 	bad[IT_SYSCALL_ENTRY] += do_syscall() != (seed & 1 ? 1u : 2u);
 }

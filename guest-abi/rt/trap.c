@@ -189,6 +189,17 @@ void rt_trap_handle(struct trap_frame *f)
 	hc_exit(RT_TRAP_EXIT_STATUS);
 }
 
+bool rt_trap_raises(void (*insn)(uint64_t, uint64_t), uint64_t a, uint64_t b,
+		    unsigned len, unsigned vector)
+{
+	uint64_t before = rt_trap_count;
+
+	rt_trap_skip = len;
+	insn(a, b);
+	rt_trap_skip = 0;
+	return rt_trap_count == before + 1 && rt_trap_last.vector == vector;
+}
+
 static void set_gate(unsigned vector, uint64_t handler, uint8_t type)
 {
 	idt[vector] = (struct gate){

@@ -8,6 +8,7 @@
 #ifndef FALLOW_GUEST_RT_TRAP_H
 #define FALLOW_GUEST_RT_TRAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Selectors of the GDT rt_trap_init loads. STAR wants kernel CS, kernel
@@ -33,6 +34,11 @@ extern volatile uint64_t rt_trap_count;
  * RT_TRAP_EXIT_STATUS. */
 extern volatile uint64_t rt_trap_skip;
 #define RT_TRAP_EXIT_STATUS 99
+
+/* Runs insn(a, b), an instruction of `len` bytes expected to fault:
+ * true when it raised exactly one trap, with `vector`. */
+bool rt_trap_raises(void (*insn)(uint64_t, uint64_t), uint64_t a, uint64_t b,
+		    unsigned len, unsigned vector);
 
 /* Loads the GDT, TSS and IDT (CS, SS, DS, ES reloaded; FS and GS, and
  * their bases, left alone). */
