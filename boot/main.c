@@ -6,6 +6,7 @@
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/console.h"
 #include "arch/x86_64/cpuinfo.h"
+#include "arch/x86_64/fpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/panic.h"
@@ -225,6 +226,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
 				      ? "S5 soft-off available"
 				      : "no S5 soft-off found");
 	cpuinfo_report();
+	fpu_init(); /* before any guest: HOST_CR4 and XCR0 are taken from it */
 	vmx_caps_probe(&vmx);
 	vmx_caps_report(&vmx);
 	print_tsc();

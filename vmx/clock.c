@@ -1,6 +1,7 @@
 /* See clock.h. */
 #include "vmx/clock.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/msr.h"
 #include "vmx/guest.h"
 
 static uint64_t start_tsc, skipped_ticks, ticks_per_ms = CLOCK_HZ_FALLBACK / MS_PER_S;

@@ -37,6 +37,5 @@ uint64_t clock_cpu_total_ticks(void);
 
 #define CLOCK_HZ_FALLBACK 1000000000ull /* 1 GHz */
 #define MS_PER_S 1000ull
-#define MSR_IA32_TSC 0x10u
 
 #endif

@@ -20,6 +20,10 @@ static const struct control_bit pin_bits[] = {
 static const struct control_bit proc_bits[] = {
 	{ PROC_HLT_EXITING, "HLT exiting", 1 },
 	{ PROC_MWAIT_EXITING, "MWAIT exiting", 0 },
+	/* The host's performance counters and APIC TPR are not the guest's. */
+	{ PROC_RDPMC_EXITING, "RDPMC exiting", 1 },
+	{ PROC_CR8_LOAD_EXITING, "CR8-load exiting", 1 },
+	{ PROC_CR8_STORE_EXITING, "CR8-store exiting", 1 },
 	{ PROC_USE_IO_BITMAPS, "use I/O bitmaps", 1 },
 	{ PROC_USE_MSR_BITMAPS, "use MSR bitmaps", 1 },
 	{ PROC_MONITOR_EXITING, "MONITOR exiting", 0 },
@@ -31,12 +35,16 @@ static const struct control_bit proc2_bits[] = {
 	{ PROC2_ENABLE_VPID, "enable VPID", 1 },
 };
 
+/* DR7 and IA32_DEBUGCTL are the guest's through the VMCS (an exit
+ * always leaves DR7 at 0x400 for the host). */
 static const struct control_bit exit_bits[] = {
+	{ EXIT_SAVE_DEBUG_CONTROLS, "save debug controls", 1 },
 	{ EXIT_HOST_ADDR_SPACE_SIZE, "host address-space size", 1 },
 	{ EXIT_LOAD_IA32_EFER, "load IA32_EFER on exit", 1 },
 };
 
 static const struct control_bit entry_bits[] = {
+	{ ENTRY_LOAD_DEBUG_CONTROLS, "load debug controls", 1 },
 	{ ENTRY_IA32E_MODE_GUEST, "IA-32e mode guest", 1 },
 	{ ENTRY_LOAD_IA32_EFER, "load IA32_EFER on entry", 1 },
 };

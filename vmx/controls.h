@@ -13,12 +13,17 @@
 /* Primary processor-based controls (SDM 24.6.2). */
 #define PROC_HLT_EXITING (1u << 7)
 #define PROC_MWAIT_EXITING (1u << 10)
+#define PROC_RDPMC_EXITING (1u << 11)
 #define PROC_CR3_LOAD_EXITING (1u << 15)
 #define PROC_CR3_STORE_EXITING (1u << 16)
+#define PROC_CR8_LOAD_EXITING (1u << 19)
+#define PROC_CR8_STORE_EXITING (1u << 20)
 #define PROC_MONITOR_EXITING (1u << 29)
 /* VM-exit controls (SDM 24.7.1). */
+#define EXIT_SAVE_DEBUG_CONTROLS (1u << 2)
 #define EXIT_LOAD_IA32_EFER (1u << 21)
 /* VM-entry controls (SDM 24.8.1). */
+#define ENTRY_LOAD_DEBUG_CONTROLS (1u << 2)
 #define ENTRY_LOAD_IA32_EFER (1u << 15)
 
 /* An allowed-settings MSR: bits set in allowed0 must be 1, bits clear in

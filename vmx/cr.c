@@ -1,8 +1,10 @@
 /* Control-register access exits. CR0/CR4 bits that VMX or the 64-bit
  * start convention fix are owned by the hypervisor (guest/host masks);
  * a guest write that would change one gets #GP. CR3 exits only when the
- * CPU forces CR3-load/store exiting on; then it is emulated. */
+ * CPU forces CR3-load/store exiting on; then it is emulated. CR8 always
+ * exits: the guest's TPR is a value in its vCPU, never the host APIC's. */
 #include "vmx/exit.h"
+#include "arch/x86_64/msr.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmcs_setup.h"
 
@@ -29,6 +31,15 @@ static int write_masked(enum vmcs_field cr, enum vmcs_field shadow, uint64_t own
 	return 0;
 }
 
+/* Bits 63:4 of CR8 are reserved (#GP), as on the CPU. */
+static int write_cr8(struct guest *g, uint64_t v)
+{
+	if (v & ~CR8_TPR_MASK)
+		return -1;
+	g->vcpu.cr8 = v;
+	return 0;
+}
+
 enum exit_action exit_cr_access(struct guest *g, const struct exit_info *e)
 {
 	unsigned crn = (unsigned)(e->qual & CR_QUAL_NUMBER_MASK);
@@ -46,8 +57,12 @@ enum exit_action exit_cr_access(struct guest *g, const struct exit_info *e)
 		vmcs_write(GUEST_CR3, exit_gpr_get(g, reg));
 	else if (type == CR_ACCESS_MOV_FROM && crn == 3)
 		exit_gpr_set(g, reg, vmcs_read(GUEST_CR3));
+	else if (type == CR_ACCESS_MOV_TO && crn == 8)
+		bad = write_cr8(g, exit_gpr_get(g, reg));
+	else if (type == CR_ACCESS_MOV_FROM && crn == 8)
+		exit_gpr_set(g, reg, g->vcpu.cr8);
 	else
-		bad = 1; /* CLTS/LMSW on owned bits, CR8 without a TPR shadow */
+		bad = 1; /* CLTS/LMSW on owned bits */
 	if (bad)
 		exit_inject_gp();
 	else

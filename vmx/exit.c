@@ -16,8 +16,9 @@
 #define INTR_TYPE_HW_EXCEPTION 3u
 #define VECTOR_GP 13u
 #define VECTOR_PF 14u
-#define CPUID_VMX_BIT (1u << 5)
-#define CPUID_HYPERVISOR_BIT (1u << 31)
+#define VECTOR_UD 6u
+#define AR_DPL_SHIFT 5
+#define AR_DPL_MASK 0x3u
 #define EPT_QUAL_READ (1ull << 0)
 #define EPT_QUAL_WRITE (1ull << 1)
 #define EPT_QUAL_FETCH (1ull << 2)
@@ -40,6 +41,20 @@ void exit_inject_gp(void)
 		   VECTOR_GP | (INTR_TYPE_HW_EXCEPTION << INTR_INFO_TYPE_SHIFT) |
 			   INTR_INFO_ERROR_VALID | INTR_INFO_VALID);
 	vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE, 0);
+}
+
+void exit_inject_ud(void)
+{
+	vmcs_write(VM_ENTRY_INTR_INFO_FIELD,
+		   VECTOR_UD | (INTR_TYPE_HW_EXCEPTION << INTR_INFO_TYPE_SHIFT) |
+			   INTR_INFO_VALID);
+}
+
+/* The CPL is SS.DPL (SDM vol. 3, 24.4.1); CS.DPL is not, for conforming
+ * code segments. */
+unsigned exit_guest_cpl(void)
+{
+	return (unsigned)(vmcs_read(GUEST_SS_AR_BYTES) >> AR_DPL_SHIFT) & AR_DPL_MASK;
 }
 
 uint64_t exit_gpr_get(struct guest *g, unsigned reg)
@@ -65,17 +80,32 @@ static const char *const exception_names[32] = {
 static enum exit_action on_exception(struct guest *g, const struct exit_info *e)
 {
 	uint32_t info = (uint32_t)vmcs_read(VM_EXIT_INTR_INFO);
-	unsigned vector = info & INTR_INFO_VECTOR_MASK;
+	uint32_t orig = (uint32_t)vmcs_read(IDT_VECTORING_INFO_FIELD);
 
 	if (((info >> INTR_INFO_TYPE_SHIFT) & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI)
 		return EXIT_RESUME; /* the host's NMI; counted, nothing to do */
 	uint64_t code = info & INTR_INFO_ERROR_VALID ? vmcs_read(VM_EXIT_INTR_ERROR_CODE) : 0;
+	unsigned vector = info & INTR_INFO_VECTOR_MASK;
 
-	guest_kill(g, "exit %s: unhandled guest exception %s (vector %u) error 0x%llx at RIP 0x%llx%s0x%llx",
-		   exit_reason_name(e->reason), exception_names[vector % 32], vector,
-		   (unsigned long long)code, (unsigned long long)e->rip,
-		   vector == VECTOR_PF ? " address " : " qualification ",
-		   (unsigned long long)e->qual);
+	if (!(orig & INTR_INFO_VALID)) {
+		guest_kill(g, "exit %s: unhandled guest exception %s (vector %u) error 0x%llx at RIP 0x%llx%s0x%llx",
+			   exit_reason_name(e->reason), exception_names[vector % 32], vector,
+			   (unsigned long long)code, (unsigned long long)e->rip,
+			   vector == VECTOR_PF ? " address " : " qualification ",
+			   (unsigned long long)e->qual);
+		return EXIT_GONE;
+	}
+	/* The exception came while delivering another event (one the
+	 * hypervisor injected, say, into a guest without an IDT): that
+	 * event is what the guest did not handle; the nested fault only
+	 * says why. */
+	unsigned ovec = orig & INTR_INFO_VECTOR_MASK;
+	uint64_t ocode = orig & INTR_INFO_ERROR_VALID ? vmcs_read(IDT_VECTORING_ERROR_CODE) : 0;
+
+	guest_kill(g, "exit %s: unhandled guest exception %s (vector %u) error 0x%llx at RIP 0x%llx; delivering it raised %s error 0x%llx",
+		   exit_reason_name(e->reason), ovec < 32 ? exception_names[ovec] : "interrupt",
+		   ovec, (unsigned long long)ocode, (unsigned long long)e->rip,
+		   exception_names[vector % 32], (unsigned long long)code);
 	return EXIT_GONE;
 }
 
@@ -93,41 +123,14 @@ static enum exit_action on_triple_fault(struct guest *g, const struct exit_info 
 	return EXIT_GONE;
 }
 
-static void fallow_cpuid(uint32_t leaf, struct cpuid_regs *r)
+/* The guest has no performance counters (CPUID leaf 0xa is zero), so
+ * every counter index is invalid and RDPMC is #GP at any CPL, whatever
+ * CR4.PCE says: the host's counters are never read. */
+static enum exit_action on_rdpmc(struct guest *g, const struct exit_info *e)
 {
-	const char *sig = FALLOW_CPUID_SIGNATURE;
-
-	*r = (struct cpuid_regs){ 0 };
-	if (leaf == FALLOW_CPUID_BASE) {
-		r->eax = FALLOW_CPUID_VERSION;
-		memcpy(&r->ebx, sig, 4);
-		memcpy(&r->ecx, sig + 4, 4);
-		memcpy(&r->edx, sig + 8, 4);
-	} else if (leaf == FALLOW_CPUID_VERSION) {
-		r->eax = FALLOW_ABI_VERSION;
-		r->ebx = FALLOW_HC_COUNT;
-	}
-}
-
-static enum exit_action on_cpuid(struct guest *g, const struct exit_info *e)
-{
-	uint32_t leaf = (uint32_t)g->vcpu.gpr[GPR_RAX];
-	uint32_t sub = (uint32_t)g->vcpu.gpr[GPR_RCX];
-	struct cpuid_regs r;
-
+	(void)g;
 	(void)e;
-	if ((leaf & 0xffffff00u) == FALLOW_CPUID_BASE) {
-		fallow_cpuid(leaf, &r);
-	} else {
-		r = cpuid(leaf, sub);
-		if (leaf == CPUID_LEAF_FEATURES) /* no nested VMX; say we are here */
-			r.ecx = (r.ecx & ~CPUID_VMX_BIT) | CPUID_HYPERVISOR_BIT;
-	}
-	g->vcpu.gpr[GPR_RAX] = r.eax;
-	g->vcpu.gpr[GPR_RBX] = r.ebx;
-	g->vcpu.gpr[GPR_RCX] = r.ecx;
-	g->vcpu.gpr[GPR_RDX] = r.edx;
-	exit_skip_instruction();
+	exit_inject_gp();
 	return EXIT_RESUME;
 }
 
@@ -164,7 +167,9 @@ static const struct exit_entry exit_table[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_EXCEPTION_NMI] = { on_exception, 1 },
 	[EXIT_REASON_EXTERNAL_INTERRUPT] = { on_external_interrupt, 0 },
 	[EXIT_REASON_TRIPLE_FAULT] = { on_triple_fault, 0 },
-	[EXIT_REASON_CPUID] = { on_cpuid, 0 },
+	[EXIT_REASON_CPUID] = { exit_cpuid, 0 },
+	[EXIT_REASON_RDPMC] = { on_rdpmc, 0 },
+	[EXIT_REASON_XSETBV] = { exit_xsetbv, 0 },
 	[EXIT_REASON_HLT] = { on_hlt, 0 },
 	[EXIT_REASON_VMCALL] = { exit_vmcall, 0 },
 	[EXIT_REASON_CR_ACCESS] = { exit_cr_access, 1 },

@@ -26,6 +26,9 @@ enum exit_action exit_dispatch(struct guest *g);
 /* Helpers for handlers (exit.c). */
 void exit_skip_instruction(void);
 void exit_inject_gp(void);
+void exit_inject_ud(void);
+/* The current privilege level of the guest of the current VMCS. */
+unsigned exit_guest_cpl(void);
 uint64_t exit_gpr_get(struct guest *g, unsigned reg);
 void exit_gpr_set(struct guest *g, unsigned reg, uint64_t v);
 
@@ -35,5 +38,7 @@ enum exit_action exit_rdmsr(struct guest *g, const struct exit_info *e);
 enum exit_action exit_wrmsr(struct guest *g, const struct exit_info *e);
 enum exit_action exit_cr_access(struct guest *g, const struct exit_info *e);
 enum exit_action exit_vmcall(struct guest *g, const struct exit_info *e);
+enum exit_action exit_cpuid(struct guest *g, const struct exit_info *e);
+enum exit_action exit_xsetbv(struct guest *g, const struct exit_info *e);
 
 #endif

@@ -28,10 +28,31 @@ enum gpr {
 	GPR_COUNT
 };
 
+/* The MSRs a 64-bit guest owns that the VMCS does not switch. */
+struct vcpu_msrs {
+	uint64_t kernel_gs_base; /* SWAPGS exchanges it with GS_BASE, no exit */
+	uint64_t star, lstar, cstar, fmask; /* SYSCALL's selectors, targets, mask */
+};
+
+struct fpu_area;
+
+/* What a guest can change without a VM exit and the VMCS does not hold.
+ * vcpu_state_load puts it in the CPU at the start of the guest's turn and
+ * vcpu_state_put saves it at the end (vmx/vcpu_state.c, the one place):
+ * during the turn the CPU's registers are the truth, these the copy. */
+struct vcpu_switched {
+	uint64_t cr2;
+	uint64_t dr[4];        /* DR0-DR3; DR7 is in the VMCS */
+	uint64_t dr6;
+	uint64_t xcr0;         /* set through XSETBV exits (vmx/xsetbv.c) */
+	struct vcpu_msrs msr;  /* WRMSR exits write them live (vmx/msr.c) */
+	struct fpu_area *fpu;  /* x87/SSE/AVX: the XSAVE (or FXSAVE) image */
+};
+
 struct vcpu {
 	uint64_t gpr[GPR_COUNT];
-	uint64_t cr2;            /* not in the VMCS: switched by hand */
-	uint64_t kernel_gs_base; /* shadowed MSR (see msr.c) */
+	struct vcpu_switched sw;
+	uint64_t cr8; /* the guest's TPR: CR8 accesses exit (vmx/cr.c), no APIC */
 	paddr_t vmcs;
 	bool launched;
 	uint16_t vpid;
@@ -100,6 +121,7 @@ struct guest {
 	uint64_t exits[EXIT_REASON_COUNT];
 	uint64_t exits_total;
 	uint64_t hypercalls;
+	uint64_t hc_refused_user; /* VMCALLs from CPL > 0, refused with #UD */
 	struct disk disk;
 	/* time (vmx/clock.h): a guest waiting for its disk is not picked
 	 * until the TSC reaches wake_tsc */

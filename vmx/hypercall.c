@@ -165,6 +165,13 @@ enum exit_action exit_vmcall(struct guest *g, const struct exit_info *e)
 
 	(void)e;
 	g->hypercalls++;
+	/* Guest ring 0 only (ABI.md): VMCALL from its user code is #UD, as
+	 * on a CPU outside VMX, and no handler sees it. */
+	if (exit_guest_cpl() != 0) {
+		g->hc_refused_user++;
+		exit_inject_ud();
+		return EXIT_RESUME;
+	}
 	/* Past the VMCALL first: a yield resumes after it, an exit never. */
 	exit_skip_instruction();
 	if (nr >= FALLOW_HC_COUNT || !hc_table[nr].fn)

@@ -1,36 +1,40 @@
 /* RDMSR/WRMSR from guests: every MSR exits (the bitmap is all ones) and
- * only the few that are part of the guest's own VMCS state are allowed.
- * Anything else gets #GP, as on a CPU without that MSR. */
+ * only the few that are part of the guest's own state are allowed.
+ * Anything else gets #GP, as on a CPU without that MSR. A value lives in
+ * a VMCS field, or, for the MSRs the VMCS does not switch, in the CPU
+ * itself while the guest's turn runs (vmx/vcpu_state.c saves it after). */
 #include "vmx/exit.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/msr.h"
 #include "vmx/vmcs.h"
 
-#define MSR_IA32_TSC 0x10u
-#define MSR_IA32_SYSENTER_CS 0x174u
-#define MSR_IA32_SYSENTER_ESP 0x175u
-#define MSR_IA32_SYSENTER_EIP 0x176u
-#define MSR_IA32_EFER 0xc0000080u
-#define MSR_FS_BASE 0xc0000100u
-#define MSR_GS_BASE 0xc0000101u
-#define EFER_SCE (1ull << 0)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
-#define EFER_NXE (1ull << 11)
 #define CANONICAL_SHIFT 47
+#define FMASK_RESERVED 0xffffffff00000000ull
+
+enum msr_home {
+	IN_VMCS, /* a guest-state field of the VMCS */
+	IN_CPU,  /* the MSR itself, the guest's during its turn */
+};
 
 struct msr_rule {
 	uint32_t msr;
-	enum vmcs_field field; /* where the guest's value lives */
+	enum msr_home home;
+	enum vmcs_field field; /* IN_VMCS only */
 	int writable;
 };
 
 static const struct msr_rule allowed[] = {
-	{ MSR_IA32_EFER, GUEST_IA32_EFER, 1 },
-	{ MSR_FS_BASE, GUEST_FS_BASE, 1 },
-	{ MSR_GS_BASE, GUEST_GS_BASE, 1 },
-	{ MSR_IA32_SYSENTER_CS, GUEST_SYSENTER_CS, 1 },
-	{ MSR_IA32_SYSENTER_ESP, GUEST_SYSENTER_ESP, 1 },
-	{ MSR_IA32_SYSENTER_EIP, GUEST_SYSENTER_EIP, 1 },
+	{ MSR_IA32_EFER, IN_VMCS, GUEST_IA32_EFER, 1 },
+	{ MSR_FS_BASE, IN_VMCS, GUEST_FS_BASE, 1 },
+	{ MSR_GS_BASE, IN_VMCS, GUEST_GS_BASE, 1 },
+	{ MSR_IA32_SYSENTER_CS, IN_VMCS, GUEST_SYSENTER_CS, 1 },
+	{ MSR_IA32_SYSENTER_ESP, IN_VMCS, GUEST_SYSENTER_ESP, 1 },
+	{ MSR_IA32_SYSENTER_EIP, IN_VMCS, GUEST_SYSENTER_EIP, 1 },
+	{ MSR_KERNEL_GS_BASE, IN_CPU, 0, 1 },
+	{ MSR_IA32_STAR, IN_CPU, 0, 1 },
+	{ MSR_IA32_LSTAR, IN_CPU, 0, 1 },
+	{ MSR_IA32_CSTAR, IN_CPU, 0, 1 },
+	{ MSR_IA32_FMASK, IN_CPU, 0, 1 },
 };
 
 static const struct msr_rule *find_rule(uint32_t msr)
@@ -48,16 +52,28 @@ static int canonical(uint64_t v)
 	return top == 0 || top == (~0ull >> CANONICAL_SHIFT);
 }
 
-/* Values a guest may store; EFER must stay in long mode. */
+/* Values a guest may store; EFER must stay in long mode. The IN_CPU ones
+ * are written with WRMSR here, so whatever the CPU would refuse with #GP
+ * is refused first. */
 static int value_ok(uint32_t msr, uint64_t v)
 {
-	if (msr == MSR_IA32_EFER)
+	switch (msr) {
+	case MSR_IA32_EFER:
 		return !(v & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)) &&
 		       (v & (EFER_LME | EFER_LMA)) == (EFER_LME | EFER_LMA);
-	if (msr == MSR_FS_BASE || msr == MSR_GS_BASE || msr == MSR_IA32_SYSENTER_ESP ||
-	    msr == MSR_IA32_SYSENTER_EIP)
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+	case MSR_IA32_LSTAR:
+	case MSR_IA32_CSTAR:
 		return canonical(v);
-	return 1;
+	case MSR_IA32_FMASK:
+		return !(v & FMASK_RESERVED);
+	default:
+		return 1;
+	}
 }
 
 enum exit_action exit_rdmsr(struct guest *g, const struct exit_info *e)
@@ -70,7 +86,7 @@ enum exit_action exit_rdmsr(struct guest *g, const struct exit_info *e)
 	if (msr == MSR_IA32_TSC) {
 		v = rdtsc();
 	} else if (r) {
-		v = vmcs_read(r->field);
+		v = r->home == IN_CPU ? rdmsr(msr) : vmcs_read(r->field);
 	} else {
 		exit_inject_gp();
 		return EXIT_RESUME;
@@ -92,7 +108,10 @@ enum exit_action exit_wrmsr(struct guest *g, const struct exit_info *e)
 		exit_inject_gp();
 		return EXIT_RESUME;
 	}
-	vmcs_write(r->field, v);
+	if (r->home == IN_CPU)
+		wrmsr(msr, v);
+	else
+		vmcs_write(r->field, v);
 	exit_skip_instruction();
 	return EXIT_RESUME;
 }

@@ -116,8 +116,10 @@ static void print_summary(const struct guest *g)
 			kprintf(" %s=%llu", exit_reason_name(r), (unsigned long long)g->exits[r]);
 	stats_guest_time_disk(g);
 	kprintf(" exit_ms=%llu", (unsigned long long)g->exit_ms);
-	kprintf(" hypercalls=%llu pages=%llu released=%llu populated=%llu\n",
-		(unsigned long long)g->hypercalls, (unsigned long long)g->pages_owned,
+	kprintf(" hypercalls=%llu", (unsigned long long)g->hypercalls);
+	if (g->hc_refused_user) /* like the exit counts: shown once nonzero */
+		kprintf(" hc_refused_user=%llu", (unsigned long long)g->hc_refused_user);
+	kprintf(" pages=%llu released=%llu populated=%llu\n", (unsigned long long)g->pages_owned,
 		(unsigned long long)g->released, (unsigned long long)g->populated);
 }
 

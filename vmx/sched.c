@@ -20,6 +20,7 @@
 #include "vmx/hv.h"
 #include "vmx/launch.h"
 #include "vmx/stats.h"
+#include "vmx/vcpu_state.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmentry.h"
 #include "vmx/vmx.h"
@@ -59,11 +60,9 @@ static void run_turn(struct guest *g, uint64_t slice_ticks)
 		panic("vmx: VMPTRLD failed for guest %s", g->cfg.name);
 	for (;;) {
 		arm_timer(end);
-		write_cr2(g->vcpu.cr2);
 		clock_cpu_begin(g);
 		int failed = vmx_enter(g->vcpu.gpr, g->vcpu.launched);
 
-		g->vcpu.cr2 = read_cr2();
 		if (failed) {
 			clock_cpu_end(g);
 			guest_kill(g, "%s failed: VM-instruction error %llu at RIP 0x%llx",
@@ -79,6 +78,15 @@ static void run_turn(struct guest *g, uint64_t slice_ticks)
 		if (next != EXIT_RESUME || rdtsc() >= end)
 			return;
 	}
+}
+
+/* One turn with the guest's CPU state (vmx/vcpu_state.h) in the CPU: it
+ * goes in here and comes out here, whichever way the turn ends. */
+static void run_turn_switched(struct guest *g, uint64_t slice_ticks)
+{
+	vcpu_state_load(&g->vcpu);
+	run_turn(g, slice_ticks);
+	vcpu_state_put(&g->vcpu);
 }
 
 static void between_turns(void)
@@ -145,7 +153,7 @@ void sched_run(uint64_t slice_ticks)
 		if (g) {
 			idle_said = false;
 			g->wake_tsc = 0;
-			run_turn(g, slice_ticks);
+			run_turn_switched(g, slice_ticks);
 		} else if ((wake = first_wake()) != 0) {
 			idle_until(wake, slice_ticks);
 		} else if (worth_idling(&idle_said)) {

@@ -2,27 +2,17 @@
 #include "vmx/vmcs_setup.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
+#include "arch/x86_64/msr.h"
 #include "lib/err.h"
 #include "mm/frame.h"
 #include "vmx/ept.h"
 #include "vmx/hv.h"
+#include "vmx/vcpu_state.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmentry.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
 
-#define MSR_IA32_EFER 0xc0000080u
-#define MSR_FS_BASE 0xc0000100u
-#define MSR_GS_BASE 0xc0000101u
-#define MSR_IA32_PAT 0x277u
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
-#define CR0_PE (1ull << 0)
-#define CR0_ET (1ull << 4)
-#define CR0_NE (1ull << 5)
-#define CR0_PG (1ull << 31)
-#define CR4_PAE (1ull << 5)
-#define CR4_VMXE (1ull << 13)
 #define RFLAGS_RESERVED1 0x2ull
 #define DR7_INIT 0x400ull
 #define PAT_POWER_ON 0x0007040600070406ull
@@ -204,6 +194,7 @@ int vmcs_setup_guest(struct guest *g, uint64_t cr3, uint64_t entry)
 	setup_controls(g);
 	setup_host_state();
 	setup_guest_state(cr3, entry);
+	vcpu_state_init(&g->vcpu, g->id);
 	g->vcpu.gpr[GPR_RDI] = FALLOW_START_INFO_GPA;
 	g->vcpu.gpr[GPR_RSI] = FALLOW_START_INFO_GPA;
 	return 0;

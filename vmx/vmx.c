@@ -2,13 +2,13 @@
  * Entering VMX Operation"). */
 #include "vmx/vmx.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/msr.h"
 #include "lib/err.h"
 #include "mm/frame.h"
 #include "vmx/ept.h"
 #include "vmx/hv.h"
 #include "vmx/vmx_insn.h"
 
-#define CR4_VMXE (1ull << 13)
 #define VMX_MISC_PREEMPT_SHIFT_MASK 0x1full
 #define EPT_CAP_INVEPT_SINGLE (1ull << 25)
 #define VPID_CAP_INVVPID_SINGLE (1ull << 41)

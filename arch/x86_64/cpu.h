@@ -51,6 +51,25 @@ CPU_CR_ACCESSORS(3)
 CPU_CR_ACCESSORS(4)
 #undef CPU_CR_ACCESSORS
 
+/* Debug registers DR0-DR3 (breakpoint addresses) and DR6 (status). */
+#define CPU_DR_ACCESSORS(n)                                              \
+	static inline uint64_t read_dr##n(void)                          \
+	{                                                                \
+		uint64_t v;                                              \
+		__asm__ volatile("mov %%db" #n ", %0" : "=r"(v));        \
+		return v;                                                \
+	}                                                                \
+	static inline void write_dr##n(uint64_t v)                       \
+	{                                                                \
+		__asm__ volatile("mov %0, %%db" #n ::"r"(v) : "memory"); \
+	}
+CPU_DR_ACCESSORS(0)
+CPU_DR_ACCESSORS(1)
+CPU_DR_ACCESSORS(2)
+CPU_DR_ACCESSORS(3)
+CPU_DR_ACCESSORS(6)
+#undef CPU_DR_ACCESSORS
+
 static inline void outb(uint16_t port, uint8_t v)
 {
 	__asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port));
@@ -133,7 +152,18 @@ static inline __attribute__((noreturn)) void cpu_halt_forever(void)
 /* CPUID leaves and bits Fallow reads, SDM vol. 2A "CPUID". */
 #define CPUID_LEAF_FEATURES 0x1u
 #define CPUID_1_ECX_VMX (1u << 5)
+#define CPUID_1_ECX_FMA (1u << 12)
+#define CPUID_1_ECX_PDCM (1u << 15) /* IA32_PERF_CAPABILITIES */
+#define CPUID_1_ECX_XSAVE (1u << 26)
+#define CPUID_1_ECX_OSXSAVE (1u << 27) /* mirrors CR4.OSXSAVE */
+#define CPUID_1_ECX_AVX (1u << 28)
+#define CPUID_1_ECX_F16C (1u << 29)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31)
+#define CPUID_1_EDX_FXSR (1u << 24)
+#define CPUID_LEAF_STRUCT_FEATURES 0x7u /* structured extended features */
+#define CPUID_LEAF_PMU 0xau          /* architectural performance monitoring */
+#define CPUID_LEAF_XSAVE 0xdu        /* XSAVE state components */
+#define CPUID_XSAVE_SUB_FEATURES 1u  /* leaf 0xd subleaf 1: XSAVEOPT, XSAVEC, ... */
 #define CPUID_LEAF_TSC 0x15u
 #define CPUID_LEAF_FREQ 0x16u
 #define CPUID_LEAF_EXT_MAX 0x80000000u

@@ -5,6 +5,7 @@ A scenario is a file tests/qemu-runs/scenarios/NAME.scn:
 
     # what it shows (first comment line is the description)
     emulator: qemu | bochs        (bochs: needs VT-x; --vtx kvm uses QEMU/KVM)
+    bochs-cpu: MODEL              (Bochs's CPU model; default corei7_skylake_x)
     memory: 256                   (MiB)
     timeout: 60                   (seconds of wall time)
     exit: success | failure       (the power-off line, and QEMU's status)
@@ -43,9 +44,11 @@ POWER_OFF = re.compile(r"^fallow: power off \((success|failure)\)")
 GLOBAL_FORBID = [re.compile(r"mismatch")]
 ANSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-B]|[=>78])")
 STATS_KV = re.compile(r"(\w+)=(\d+)")
+BOCHS_CPU_DEFAULT = "corei7_skylake_x"
+BOCHS_CPU_NAME = re.compile(r"^[a-z0-9_]+$")
 
 BOCHSRC = """megs: {memory}
-cpu: model=corei7_skylake_x, count=1, ips=200000000
+cpu: model={cpu}, count=1, ips=200000000
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
 ata0-master: type=cdrom, path={iso}, status=inserted
@@ -65,6 +68,7 @@ class Scenario:
         self.name = os.path.splitext(os.path.basename(path))[0]
         self.description = ""
         self.emulator = "qemu"
+        self.bochs_cpu = BOCHS_CPU_DEFAULT
         self.memory = 256
         self.timeout = 60
         self.exit = "success"
@@ -95,6 +99,8 @@ class Scenario:
                 in_cfg = True
             elif key == "emulator" and value in ("qemu", "bochs"):
                 self.emulator = value
+            elif key == "bochs-cpu" and BOCHS_CPU_NAME.match(value):
+                self.bochs_cpu = value
             elif key in ("memory", "timeout"):
                 setattr(self, key, int(value))
             elif key == "exit" and value in QEMU_EXIT:
@@ -266,10 +272,10 @@ def qemu_cmd(iso, memory, kvm):
     return cmd
 
 
-def boot_bochs(iso, memory, timeout, triggers, workdir):
+def boot_bochs(iso, memory, timeout, triggers, workdir, cpu=BOCHS_CPU_DEFAULT):
     port = free_port()
     with open(os.path.join(workdir, "bochsrc"), "w") as f:
-        f.write(BOCHSRC.format(memory=memory, iso=iso, workdir=workdir, port=port))
+        f.write(BOCHSRC.format(memory=memory, iso=iso, workdir=workdir, port=port, cpu=cpu))
     with open(os.path.join(workdir, "cont.rc"), "w") as f:
         f.write("c\n")
     # Debian's Bochs needs a terminal for its `term` display and stops in
@@ -351,7 +357,7 @@ def run_scenario(sc, args):
                                                sc.emulator == "bochs")
         else:
             out, status, timed_out = boot_bochs(iso, sc.memory, sc.timeout,
-                                                sc.input, workdir)
+                                                sc.input, workdir, sc.bochs_cpu)
         elapsed = time.monotonic() - began
         lines = out.split("\n")
         with open(os.path.join(args.logs, sc.name + ".log"), "w") as f:
