@@ -32,3 +32,18 @@ loader-boot-check: linux $(LOADER_BOOT_TOOL) $(LOADER_BOOT_ROM) | deps-test
 		$(LINUX_BZIMAGE) $(LINUX_INITRAMFS) $(LOADER_BOOT)
 
 TEST_EXTRA += loader-boot-check
+
+# The linux-* boot scenarios (kind=linux guests under Fallow) boot
+# build/linux/ (tools/mkiso.sh copies /boot/linux/NAME from there) and
+# copies of the bzImage broken one way each, in build/images/ where it
+# finds /boot/images/NAME. Remade on every run: a copy and two bytes.
+LINUX_BAD_IMAGES := $(IMAGE_DIR)/linux-old-protocol.bzImage
+
+# boot protocol 2.11: the version field at 0x206 (Documentation/x86/boot.rst)
+$(IMAGE_DIR)/linux-old-protocol.bzImage: linux
+	@mkdir -p $(dir $@)
+	cp $(LINUX_BZIMAGE) $@.tmp
+	printf '\013\002' | dd of=$@.tmp bs=1 seek=$$((0x206)) conv=notrunc status=none
+	mv $@.tmp $@
+
+boot-tests: linux $(LINUX_BAD_IMAGES)
