@@ -15,6 +15,11 @@
 #define PORT_SYSCTRL_A 0x92      /* bit 1: fast A20 gate, bit 0: reset */
 #define SYSCTRL_A20 0x02
 #define SYSCTRL_RESET 0x01
+/* Flat 4 GiB descriptors (SDM vol. 3, 3.4.5): base 0, limit 0xfffff pages,
+ * present, DPL 0; code execute/read, data read/write. */
+#define DESC_CODE32 0x00cf9a000000ffff /* D=1 */
+#define DESC_DATA 0x00cf92000000ffff
+#define DESC_CODE64 0x00af9a000000ffff /* L=1 */
 #define SEL_CODE32 0x08          /* in tmp_gdt */
 #define SEL_DATA 0x10
 #define SEL_CODE64 0x18
@@ -32,9 +37,9 @@ params:
 	.balign 8
 tmp_gdt:                         /* only to get into long mode */
 	.quad 0
-	.quad 0x00cf9a000000ffff     /* SEL_CODE32: flat 32-bit code */
-	.quad 0x00cf92000000ffff     /* SEL_DATA: flat data */
-	.quad 0x00af9a000000ffff     /* SEL_CODE64 */
+	.quad DESC_CODE32            /* SEL_CODE32 */
+	.quad DESC_DATA              /* SEL_DATA */
+	.quad DESC_CODE64            /* SEL_CODE64 */
 tmp_gdt_end:
 tmp_gdtr:
 	.word tmp_gdt_end - tmp_gdt - 1
