@@ -20,8 +20,10 @@ static int record_write(void *ctx, uint64_t gpa, const void *src, uint64_t len)
 	if (tt->fail_at && (int)tt->nwrites + 1 == tt->fail_at)
 		return -ERR_FAULT;
 	tt->writes[tt->nwrites++] = (struct load_region){ gpa, len };
-	if (tt->ram && len)
+	if (tt->ram && len && gpa < tt->kept) {
+		assert_true(len <= tt->kept - gpa); /* no write straddles the bound */
 		memcpy(tt->ram + gpa, src, len);
+	}
 	return 0;
 }
 
@@ -32,7 +34,16 @@ void test_target_init(struct test_target *tt, uint64_t ram_bytes, int keep_bytes
 	if (keep_bytes) {
 		tt->ram = calloc(1, ram_bytes);
 		assert_non_null(tt->ram);
+		tt->kept = ram_bytes;
 	}
+}
+
+void test_target_init_low(struct test_target *tt, uint64_t ram_bytes)
+{
+	test_target_init(tt, ram_bytes, 0);
+	tt->ram = calloc(1, TEST_LOW_BYTES);
+	assert_non_null(tt->ram);
+	tt->kept = TEST_LOW_BYTES;
 }
 
 void test_target_free(struct test_target *tt)

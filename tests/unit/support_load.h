@@ -13,6 +13,7 @@
 struct test_target {
 	struct load_target t;
 	uint8_t *ram;          /* NULL: record ranges only (any RAM size) */
+	uint64_t kept;         /* bytes of ram: all of RAM, or the low part */
 	unsigned nwrites;
 	struct load_region writes[TEST_LOAD_MAX_WRITES];
 	int fail_at;           /* the write (1-based) to refuse; 0: none */
@@ -20,6 +21,11 @@ struct test_target {
 
 /* ram_bytes of guest RAM; with keep_bytes, host memory backs it. */
 void test_target_init(struct test_target *tt, uint64_t ram_bytes, int keep_bytes);
+
+/* Keeps only what is written below 1 MiB (the loader's own structures),
+ * for RAM sizes no host buffer could hold. */
+#define TEST_LOW_BYTES 0x100000ull
+void test_target_init_low(struct test_target *tt, uint64_t ram_bytes);
 void test_target_free(struct test_target *tt);
 
 /* Aborts the test unless no two recorded writes overlap. */

@@ -187,6 +187,62 @@ static void test_initrd_addr_max(void **state)
 	free(img);
 }
 
+/* The identity map as a CPU would walk it: for RAM sizes around the GiB
+ * and 2 MiB boundaries, every 2 MiB page below `mapped` maps itself
+ * (present, writable, large), nothing above it is present, and `mapped`
+ * covers all of RAM. */
+static void test_identity_map_walk(void **state)
+{
+	(void)state;
+	static const uint64_t rams[] = { 32 * MiB, 1 * GiB, 1 * GiB + 4096, 1 * GiB + 2 * MiB,
+					 3 * GiB + 12288, 17 * GiB, LOAD_MAX_RAM };
+	const uint64_t flags_mask = 0xfff, large = 0x83, table = 0x03;
+	uint8_t *img;
+	uint64_t size = test_bzimage_make(&img, 4096, INIT_SIZE);
+	char why[LOAD_WHY_LEN];
+
+	for (unsigned r = 0; r < NELEM(rams); r++) {
+		struct load_linux_input in = { img, size, NULL, 0, "", 0 };
+		struct test_target tt;
+		struct load_plan p;
+		uint64_t seen = 0;
+
+		test_target_init_low(&tt, rams[r]);
+		assert_int_equal(load_linux(&tt.t, &in, &p, why, sizeof(why)), 0);
+		const uint64_t *pml4 = (const uint64_t *)(tt.ram + p.cr3);
+
+		assert_int_equal(pml4[0] & flags_mask, table);
+		for (unsigned i = 1; i < 512; i++)
+			assert_int_equal(pml4[i], 0);
+		const uint64_t *pdpt = (const uint64_t *)(tt.ram + (pml4[0] & ~flags_mask));
+
+		for (unsigned i = 0; i < 512; i++) {
+			if (!pdpt[i])
+				continue;
+			assert_int_equal(pdpt[i] & flags_mask, table);
+			const uint64_t *pd = (const uint64_t *)(tt.ram + (pdpt[i] & ~flags_mask));
+
+			/* the tables lie inside the plan's page-table region */
+			assert_true((pdpt[i] & ~flags_mask) >= p.page_tables.gpa &&
+				    (pdpt[i] & ~flags_mask) < p.page_tables.gpa + p.page_tables.size);
+			for (unsigned e = 0; e < 512; e++) {
+				uint64_t va = (uint64_t)i << 30 | (uint64_t)e << 21;
+
+				if (va < p.mapped) {
+					assert_int_equal(pd[e], va | large);
+					seen += 2 * MiB;
+				} else {
+					assert_int_equal(pd[e], 0);
+				}
+			}
+		}
+		assert_int_equal(seen, p.mapped);
+		assert_true(p.mapped >= rams[r]);
+		test_target_free(&tt);
+	}
+	free(img);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_placement_sweep),
 		cmocka_unit_test(test_initrd_at_the_edge),
 		cmocka_unit_test(test_initrd_addr_max),
+		cmocka_unit_test(test_identity_map_walk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
