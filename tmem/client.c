@@ -109,12 +109,14 @@ int client_destroy_step(struct tmem *t, struct tmem_client *c)
 
 static int destroy_locked(struct tmem *t, unsigned cid, bool all)
 {
-	struct tmem_client *c;
 	int err = 0;
+	struct tmem_client *c = client_lookup(t, cid, &err);
 
-	c = client_lookup(t, cid, &err);
-	while (c && (err = client_destroy_step(t, c)) == -ERR_AGAIN && all)
-		;
+	if (!c)
+		return err;
+	do
+		err = client_destroy_step(t, c);
+	while (err == -ERR_AGAIN && all);
 	return err;
 }
 
