@@ -3,13 +3,22 @@
  * characters are ignored, so a terminal's escape sequences cannot forge
  * output. A line longer than CTL_LINE_MAX is refused whole at Enter. */
 #include "vmx/ctl.h"
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/uart.h"
+#include "vmx/clock.h"
+#include "vmx/guest.h"
 #include "vmx/hv.h"
 
 #define CHAR_BS 0x08
 #define CHAR_DEL 0x7f
 /* Bytes taken per poll: typing is slow, a flood must not stall guests. */
 #define POLL_MAX_BYTES 64
+/* Inside a line, how long a poll waits for its next byte: a few byte
+ * times at 115200 baud (87 us each). Without it a pasted command went in
+ * one byte per guest turn, slices apart; waiting costs only while someone
+ * types, at most POLL_MAX_BYTES times this. */
+#define NEXT_BYTE_WAIT_US 300u
+#define US_PER_S 1000000ull
 
 static char line[CTL_LINE_MAX];
 static size_t len;
@@ -53,10 +62,22 @@ static void take(char c)
 	console_write(&c, 1);
 }
 
+/* The next input byte, waiting a little for it while a line is open. */
+static int next_byte(void)
+{
+	uint64_t hz = vmx_tsc_hz ? vmx_tsc_hz : CLOCK_HZ_FALLBACK;
+	uint64_t until = rdtsc() + hz / US_PER_S * NEXT_BYTE_WAIT_US;
+	int c;
+
+	while ((c = uart_getc()) < 0 && (len || too_long) && rdtsc() < until)
+		cpu_pause();
+	return c;
+}
+
 void ctl_poll(void)
 {
 	int c;
 
-	for (unsigned i = 0; i < POLL_MAX_BYTES && (c = uart_getc()) >= 0; i++)
+	for (unsigned i = 0; i < POLL_MAX_BYTES && (c = next_byte()) >= 0; i++)
 		take((char)c);
 }
