@@ -53,6 +53,8 @@ static int client_create_locked(struct tmem *t, unsigned cid,
 	c->active = true;
 	c->cfg = *cfg;
 	lru_init_head(&c->lru);
+	meta_set_init(&c->meta[TMEM_EPH], &t->frames, FRAME_EMETA, &c->meta_frames[TMEM_EPH]);
+	meta_set_init(&c->meta[TMEM_PERS], &t->frames, FRAME_PMETA, &c->meta_frames[TMEM_PERS]);
 	return 0;
 }
 
@@ -90,6 +92,9 @@ void client_destroy_locked(struct tmem *t, struct tmem_client *c)
 	 * other clients' pages refer to: all of it is on its LRU. */
 	while (!lru_empty(&c->lru))
 		evict_entry(t, c->lru.next);
+	/* Every record of its sets served something it held: all free. */
+	meta_set_shrink(&c->meta[TMEM_EPH]);
+	meta_set_shrink(&c->meta[TMEM_PERS]);
 	c->active = false;
 }
 
