@@ -102,13 +102,12 @@ struct put_plan {
  * this one, which the cache may then give back down to one frame's
  * worth, fewer than a deep insert can need). */
 static void plan(struct tmem *t, struct tmem_client *c, struct tmem_pool *p,
-		 const struct tmem_oid *oid, uint32_t index, struct put_plan *pl)
+		 struct tmem_obj *o, struct tmem_page *pg, uint32_t index,
+		 struct put_plan *pl)
 {
 	int kind = pool_kind(p);
 	struct meta_set *ix = meta_index_set(t, p);
 	struct meta_set *ds = meta_data_set(t, client_id(t, c), kind);
-	struct tmem_obj *o = obj_find(p, oid);
-	struct tmem_page *pg = o ? radix_lookup(&o->pages, index) : NULL;
 	bool dedup = (c->cfg.flags & TMEM_CLIENT_DEDUP) || (p->flags & TMEM_POOL_DEDUP_SHARED);
 	bool compress = c->cfg.flags & TMEM_CLIENT_COMPRESS;
 
@@ -146,7 +145,8 @@ static bool plan_fits(const struct tmem_client *c, const struct put_plan *pl)
 }
 
 int put_prepare(struct tmem *t, struct tmem_client *c, struct tmem_pool *p,
-		const struct tmem_oid *oid, uint32_t index)
+		const struct tmem_oid *oid, uint32_t index,
+		struct tmem_obj *o, struct tmem_page *pg)
 {
 	int kind = pool_kind(p);
 	struct grow_ctx g = {
@@ -163,7 +163,7 @@ int put_prepare(struct tmem *t, struct tmem_client *c, struct tmem_pool *p,
 	for (;;) {
 		uint64_t gen = t->evict_gen;
 
-		plan(t, c, p, oid, index, &pl);
+		plan(t, c, p, o, pg, index, &pl);
 		/* Nothing is reserved for this pass yet, so empty frames
 		 * kept for later puts can go where they stand in the way. */
 		if (kind == TMEM_EPH && meta_eph_frames(c) + plan_frames(&pl) >= c->cfg.cap)
@@ -185,6 +185,8 @@ int put_prepare(struct tmem *t, struct tmem_client *c, struct tmem_pool *p,
 		}
 		if (gen == t->evict_gen)
 			return 0;
+		o = obj_find(p, oid);
+		pg = o ? radix_lookup(&o->pages, index) : NULL;
 	}
 }
 

@@ -39,6 +39,8 @@ struct tmem;
 struct tmem_client;
 struct tmem_pool;
 struct tmem_oid;
+struct tmem_obj;
+struct tmem_page;
 
 void meta_set_init(struct meta_set *s, struct tmem_frames *f, enum frame_class cls,
 		   uint64_t *charge);
@@ -62,10 +64,12 @@ bool meta_eph_room(struct tmem *t, struct tmem_client *c);
 /* Reserves every record a put of (oid, index) into p needs, after
  * checking that a persistent client's limit has room for the frames they
  * add (and, with neither dedup nor compression, for the data frame).
+ * o and pg: the object and page the handle names now (NULL: none).
  * May evict ephemeral pages, the pool's own included. 0, -ERR_NOSPC
  * (limit or cap) or -ERR_NOMEM; on error nothing new is charged. */
 int put_prepare(struct tmem *t, struct tmem_client *c, struct tmem_pool *p,
-		const struct tmem_oid *oid, uint32_t index);
+		const struct tmem_oid *oid, uint32_t index,
+		struct tmem_obj *o, struct tmem_page *pg);
 /* After a put failed and its page was removed: gives back the metadata
  * frames it left empty, so a refused put leaves no charge behind. */
 void put_failed(struct tmem *t, struct tmem_client *c, struct tmem_pool *p);

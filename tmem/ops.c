@@ -78,7 +78,7 @@ static int put_locked(struct tmem *t, struct tmem_client *c, struct tmem_pool *p
 	int err;
 
 	/* A put that cannot succeed allocates nothing (tmem/meta.h). */
-	err = put_prepare(t, c, p, oid, index);
+	err = put_prepare(t, c, p, oid, index, o, pg);
 	if (err) {
 		/* The old data of a failed duplicate put must not survive. */
 		pg = page_find(p, oid, index);
