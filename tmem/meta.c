@@ -81,7 +81,7 @@ static void *grow(void *vctx)
 		return NULL;
 	}
 	while (!(f = frames_get(&g->t->frames, g->cls))) {
-		if (!evict_one(g->t, NULL)) {
+		if (!meta_make_room(g->t)) {
 			g->err = -ERR_NOMEM;
 			return NULL;
 		}
@@ -196,6 +196,11 @@ void put_failed(struct tmem *t, struct tmem_client *c, struct tmem_pool *p)
 		return; /* ephemeral sets are freeable: reclaim takes them */
 	meta_set_shrink(&c->meta[TMEM_PERS]);
 	(void)t;
+}
+
+bool meta_make_room(struct tmem *t)
+{
+	return evict_one(t, NULL) || evict_sweep(t, TMEM_WORK_BUDGET);
 }
 
 uint64_t meta_shrink_eph(struct tmem *t)

@@ -74,6 +74,10 @@ int put_prepare(struct tmem *t, struct tmem_client *c, struct tmem_pool *p,
  * frames it left empty, so a refused put leaves no charge behind. */
 void put_failed(struct tmem *t, struct tmem_client *c, struct tmem_pool *p);
 
+/* When no frame is free: evicts ephemeral data or, with none left,
+ * sweeps records of evicted pages (their frames are freeable too).
+ * False when neither frees anything. */
+bool meta_make_room(struct tmem *t);
 /* Returns every empty ephemeral metadata frame (tmem_reclaim). */
 uint64_t meta_shrink_eph(struct tmem *t);
 

@@ -13,7 +13,7 @@ void *meta_frame_get(void *tmem)
 	void *f;
 
 	while (!(f = frames_get(&t->frames, FRAME_META)))
-		if (!evict_one(t, NULL))
+		if (!meta_make_room(t))
 			return NULL;
 	return f;
 }
@@ -34,7 +34,7 @@ void *data_frame_get(struct tmem *t, struct tmem_client *c, int kind, int *err)
 		return NULL;
 	}
 	while (!(f = frames_get(&t->frames, data_class(kind)))) {
-		if (!evict_one(t, NULL)) {
+		if (!meta_make_room(t)) {
 			*err = -ERR_NOMEM;
 			return NULL;
 		}
@@ -115,12 +115,21 @@ static void blob_attach(struct tmem_blob *b, struct tmem_page *pg)
 	b->nrefs++;
 }
 
-static void blob_free(struct tmem *t, struct tmem_blob *b)
+void blob_drop_data(struct tmem *t, struct tmem_blob *b)
 {
 	dedup_remove(t, b);
 	if (b->lru.flags & LRU_F_LINKED)
 		lru_del(&b->lru);
 	release_bytes(t, b->data, b->zoff, b->lru.flags, b->lru.client);
+	b->data = NULL;
+}
+
+static void blob_free(struct tmem *t, struct tmem_blob *b)
+{
+	if (b->lru.flags & LRU_F_DEAD)
+		lru_del(&b->lru); /* off t->dead; its data went when it died */
+	else
+		blob_drop_data(t, b);
 	slab_free(&meta_data_set(t, b->lru.client,
 				 (b->lru.flags & LRU_F_PERS) ? TMEM_PERS : TMEM_EPH)->blobs, b);
 }
@@ -202,6 +211,8 @@ int load_page(struct tmem *t, const struct tmem_page *pg, void *dst)
 	uint8_t flags = pg->lru.flags;
 
 	(void)t;
+	if (page_dead(pg))
+		return -ERR_NOENT;
 	if (flags & LRU_F_BLOB) {
 		const struct tmem_blob *b = data;
 

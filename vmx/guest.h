@@ -74,6 +74,14 @@ enum guest_start {
 
 #define GUEST_START_AFTER_MAX_S 86400u /* a day */
 
+/* What the module is and how it starts (module option kind=): a profile
+ * chosen here, so lifecycle code never asks which. */
+enum guest_kind {
+	GUEST_KIND_ELF,   /* a Fallow ELF guest, ABI.md's start convention */
+	GUEST_KIND_LINUX, /* a bzImage, Linux's 64-bit boot protocol */
+	GUEST_KIND_COUNT
+};
+
 struct guest_config {
 	char name[FALLOW_NAME_MAX];
 	char cmdline[FALLOW_CMDLINE_MAX]; /* words for the guest */
@@ -87,6 +95,20 @@ struct guest_config {
 	bool tmem_dedup;         /* tmem_dedup=on|shared (off: false) */
 	bool tmem_dedup_shared;  /* tmem_dedup=shared: across guests, ephemeral pools */
 	bool tmem_compress;      /* tmem_compress=on|off */
+	enum guest_kind kind;    /* kind=elf|linux */
+	char initrd[DISK_NAME_MAX]; /* kind=linux initrd=NAME: an image module; "" none */
+};
+
+/* A hypercall cut short to bound its work (-ERR_AGAIN, vmx/hypercall.c):
+ * the guest's RIP stays on its VMCALL and its turn ends; when it runs the
+ * same VMCALL again with the same registers the handler goes on from
+ * `done`, anything else starts afresh. */
+#define HC_CONT_ARGS 6
+struct hc_cont {
+	bool active;
+	uint64_t rip, nr;
+	uint64_t arg[HC_CONT_ARGS];
+	uint64_t done; /* the handler's progress: bytes, pages */
 };
 
 /* Pages a guest holds besides its RAM, EPT and disk overlay: the VMCS. */
@@ -122,6 +144,8 @@ struct guest {
 	uint64_t exits_total;
 	uint64_t hypercalls;
 	uint64_t hc_refused_user; /* VMCALLs from CPL > 0, refused with #UD */
+	struct hc_cont cont;      /* the hypercall it is in the middle of */
+	uint64_t hc_continued;    /* turns ended inside a bounded hypercall */
 	struct disk disk;
 	/* time (vmx/clock.h): a guest waiting for its disk is not picked
 	 * until the TSC reaches wake_tsc */

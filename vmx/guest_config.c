@@ -1,5 +1,5 @@
 /* A guest's module command line: `name= mem= maxmem= weight= start=
- * disk= disk_size= tmem= tmem_dedup= tmem_compress=` for the hypervisor,
+ * disk= disk_size= tmem= tmem_dedup= tmem_compress= kind= initrd=` for the hypervisor,
  * every other word passed through to the guest. Each value is
  * checked here; a guest with a bad configuration is refused by name. */
 #include "vmx/guest.h"
@@ -11,6 +11,7 @@
 enum guest_key {
 	KEY_NAME, KEY_MEM, KEY_MAXMEM, KEY_WEIGHT, KEY_START,
 	KEY_DISK, KEY_DISK_SIZE, KEY_TMEM, KEY_TMEM_DEDUP, KEY_TMEM_COMPRESS,
+	KEY_KIND, KEY_INITRD,
 	KEY_COUNT
 };
 
@@ -22,6 +23,9 @@ static const char *const on_off[] = { [CHOICE_ON] = "on", [CHOICE_OFF] = "off", 
 enum { DEDUP_ON, DEDUP_OFF, DEDUP_SHARED };
 static const char *const dedup_choices[] = { [DEDUP_ON] = "on", [DEDUP_OFF] = "off",
 					     [DEDUP_SHARED] = "shared", NULL };
+
+static const char *const kind_choices[] = { [GUEST_KIND_ELF] = "elf",
+					    [GUEST_KIND_LINUX] = "linux", NULL };
 
 #define START_AFTER_PREFIX "after:"
 #define START_AFTER_PREFIX_LEN 6
@@ -40,6 +44,8 @@ static const struct cmdline_opt keys[KEY_COUNT] = {
 	[KEY_TMEM] = { "tmem", CMDLINE_CHOICE, on_off },
 	[KEY_TMEM_DEDUP] = { "tmem_dedup", CMDLINE_CHOICE, dedup_choices },
 	[KEY_TMEM_COMPRESS] = { "tmem_compress", CMDLINE_CHOICE, on_off },
+	[KEY_KIND] = { "kind", CMDLINE_CHOICE, kind_choices },
+	[KEY_INITRD] = { "initrd", CMDLINE_STRING, 0 },
 };
 
 static int strncmp_elf(const char *s)
@@ -290,6 +296,10 @@ int guest_config_parse(const char *line, struct guest_config *cfg, char *why,
 			cfg->mem = v.size;
 		else if (k == KEY_MAXMEM)
 			cfg->maxmem = v.size;
+		else if (k == KEY_KIND)
+			cfg->kind = (enum guest_kind)v.choice;
+		else if (k == KEY_INITRD)
+			rc = copy_name(cfg->initrd, sizeof(cfg->initrd), v.str, v.len);
 		else
 			rc = set_disk_tmem(cfg, k, &v);
 		if (rc) {
@@ -315,6 +325,10 @@ int guest_config_parse(const char *line, struct guest_config *cfg, char *why,
 	}
 	if (!seen[KEY_NAME] && set_name(cfg, fallback_name, fallback_len)) {
 		fmt_snprintf(why, whylen, "no name= and the file name is no usable name");
+		return -ERR_INVAL;
+	}
+	if (cfg->initrd[0] && cfg->kind != GUEST_KIND_LINUX) {
+		fmt_snprintf(why, whylen, "initrd= needs kind=linux");
 		return -ERR_INVAL;
 	}
 	return check_sizes(cfg, seen[KEY_MEM], seen[KEY_MAXMEM], why, whylen);

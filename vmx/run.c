@@ -119,6 +119,8 @@ static void print_summary(const struct guest *g)
 	kprintf(" hypercalls=%llu", (unsigned long long)g->hypercalls);
 	if (g->hc_refused_user) /* like the exit counts: shown once nonzero */
 		kprintf(" hc_refused_user=%llu", (unsigned long long)g->hc_refused_user);
+	if (g->hc_continued)
+		kprintf(" hc_continued=%llu", (unsigned long long)g->hc_continued);
 	kprintf(" pages=%llu released=%llu populated=%llu\n", (unsigned long long)g->pages_owned,
 		(unsigned long long)g->released, (unsigned long long)g->populated);
 }

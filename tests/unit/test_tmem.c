@@ -830,6 +830,15 @@ static void test_metadata_flood_refused_at_limit(void **state)
 	for (uint32_t i = 30; i < 36; i++)
 		assert_int_equal(put_seed(e, 1, 0, 1, i, i), 0);
 	ok(e);
+	/* All of it, the records of evicted pages still waiting for the
+	 * sweep included, is the allocator's to take. */
+	tmem_reclaim(e->t, 100000);
+	tmem_frame_counts(e->t, &fc);
+	assert_int_equal(fc.eph + fc.emeta + fc.spare, 0);
+	assert_true(lru_empty(&e->t->dead));
+	for (uint32_t i = 0; i < 36; i++)
+		assert_int_equal(get_seed(e, 1, 0, 1, i, i), 0);
+	ok(e);
 }
 
 /* radix_new_nodes predicts exactly what radix_slot takes. */
