@@ -29,7 +29,7 @@ struct tmem_uuid {
 struct tmem_client_cfg {
 	uint32_t weight; /* share of ephemeral frames under pressure */
 	uint32_t flags;  /* TMEM_CLIENT_* */
-	uint64_t cap;    /* most ephemeral frames, data and metadata, it may hold */
+	uint64_t cap;    /* most ephemeral data frames it may hold */
 	uint64_t limit;  /* most persistent frames, data and metadata, it may be
 			  * charged (maxmem - RAM) */
 };

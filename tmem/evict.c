@@ -52,7 +52,7 @@ static struct tmem_client *pick_victim(struct tmem *t)
 
 		if (!c->active || lru_empty(&c->lru))
 			continue;
-		if (f > c->cfg.cap)
+		if (c->frames[TMEM_EPH] > c->cfg.cap)
 			rank = RANK_OVER_CAP;
 		else if (f * total_w > weight_of(c) * total_f)
 			rank = RANK_OVER_SHARE;

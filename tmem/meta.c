@@ -53,20 +53,16 @@ uint64_t meta_eph_frames(const struct tmem_client *c)
 
 bool meta_eph_room(struct tmem *t, struct tmem_client *c)
 {
-	/* Evicting only frees records, so it never takes back what a put
-	 * reserved; shrinking could, and is left to put_prepare. */
-	while (meta_eph_frames(c) >= c->cfg.cap)
+	while (c->frames[TMEM_EPH] >= c->cfg.cap)
 		if (!evict_one(t, c))
 			return false;
 	return true;
 }
 
-/* What growing one set may cost and whom: a persistent set is paid for
- * by the limit check before it grows; an ephemeral client set honours
- * its cap; the shared set only needs a frame. */
+/* A persistent set is paid for by the limit check before it grows; an
+ * ephemeral one is freeable and only needs a frame. */
 struct grow_ctx {
 	struct tmem *t;
-	struct tmem_client *owner; /* NULL for the shared set */
 	enum frame_class cls;
 	int err;
 };
@@ -76,10 +72,6 @@ static void *grow(void *vctx)
 	struct grow_ctx *g = vctx;
 	void *f;
 
-	if (g->owner && g->cls == FRAME_EMETA && !meta_eph_room(g->t, g->owner)) {
-		g->err = -ERR_NOSPC;
-		return NULL;
-	}
 	while (!(f = frames_get(&g->t->frames, g->cls))) {
 		if (!meta_make_room(g->t)) {
 			g->err = -ERR_NOMEM;
@@ -151,7 +143,6 @@ int put_prepare(struct tmem *t, struct tmem_client *c, struct tmem_pool *p,
 	int kind = pool_kind(p);
 	struct grow_ctx g = {
 		.t = t,
-		.owner = (p->flags & TMEM_POOL_SHARED) ? NULL : c,
 		.cls = kind == TMEM_PERS ? FRAME_PMETA : FRAME_EMETA,
 	};
 	struct put_plan pl;
@@ -164,19 +155,14 @@ int put_prepare(struct tmem *t, struct tmem_client *c, struct tmem_pool *p,
 		uint64_t gen = t->evict_gen;
 
 		plan(t, c, p, o, pg, index, &pl);
-		/* Nothing is reserved for this pass yet, so empty frames
-		 * kept for later puts can go where they stand in the way. */
-		if (kind == TMEM_EPH && meta_eph_frames(c) + plan_frames(&pl) >= c->cfg.cap)
-			meta_set_shrink(&c->meta[TMEM_EPH]);
 		if (kind == TMEM_PERS && !plan_fits(c, &pl)) {
+			/* Nothing is reserved for this pass yet: the empty
+			 * frames kept for later puts can go first. */
 			meta_set_shrink(&c->meta[TMEM_PERS]);
 			if (!plan_fits(c, &pl))
 				return -ERR_NOSPC;
 		}
 		for (unsigned i = 0; i < NEEDS; i++) {
-			/* Blobs and zframes are the client's even in a shared pool. */
-			g.owner = (i == NEED_BLOBS || i == NEED_ZFRAMES ||
-				   !(p->flags & TMEM_POOL_SHARED)) ? c : NULL;
 			g.err = -ERR_NOMEM;
 			if (slab_reserve(pl.cache[i], pl.n[i], grow, &g)) {
 				put_failed(t, c, p);

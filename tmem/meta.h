@@ -9,8 +9,11 @@
  *     persistent data plus persistent metadata never exceeds maxmem;
  *   - a client's ephemeral set (FRAME_EMETA): the records of its private
  *     ephemeral pools and ephemeral data. Freeable: evicting its
- *     ephemeral pages frees them, and they count with its ephemeral data
- *     frames towards its cap and its weight share;
+ *     ephemeral pages frees them (those of an evicted blob's pages when
+ *     the sweep reaches them), and they count with its ephemeral data
+ *     frames towards its weight share, so a guest that floods records
+ *     is evicted first. The console's cap stays on data frames: a capped
+ *     put that had to wait for the sweep would not be bounded;
  *   - the shared set (FRAME_EMETA): objects, pages and nodes of shared
  *     (always ephemeral) pools, whose pages come from several clients and
  *     outlive any one of them. Freeable like the above, charged to no
@@ -55,10 +58,10 @@ struct meta_set *meta_data_set(struct tmem *t, unsigned cid, int kind);
 
 /* What counts against the persistent limit: data and metadata frames. */
 uint64_t meta_pers_charge(const struct tmem_client *c);
-/* What counts against the ephemeral cap and weight share. */
+/* What counts towards the weight share: data and metadata frames. */
 uint64_t meta_eph_frames(const struct tmem_client *c);
-/* Evicts c's own oldest ephemeral data (and returns its empty metadata
- * frames) until it holds fewer frames than its cap; false if it cannot. */
+/* Evicts c's own oldest ephemeral data until it holds fewer data frames
+ * than its cap; false if it cannot. */
 bool meta_eph_room(struct tmem *t, struct tmem_client *c);
 
 /* Reserves every record a put of (oid, index) into p needs, after
@@ -66,7 +69,7 @@ bool meta_eph_room(struct tmem *t, struct tmem_client *c);
  * add (and, with neither dedup nor compression, for the data frame).
  * o and pg: the object and page the handle names now (NULL: none).
  * May evict ephemeral pages, the pool's own included. 0, -ERR_NOSPC
- * (limit or cap) or -ERR_NOMEM; on error nothing new is charged. */
+ * (persistent limit) or -ERR_NOMEM; on error nothing new is charged. */
 int put_prepare(struct tmem *t, struct tmem_client *c, struct tmem_pool *p,
 		const struct tmem_oid *oid, uint32_t index,
 		struct tmem_obj *o, struct tmem_page *pg);

@@ -27,8 +27,8 @@ void *data_frame_get(struct tmem *t, struct tmem_client *c, int kind, int *err)
 {
 	void *f;
 
-	/* Metadata counts too (tmem/meta.h). At its cap a client recycles
-	 * its own oldest frame. */
+	/* Persistent metadata counts too (tmem/meta.h). At its cap a client
+	 * recycles its own oldest frame. */
 	if (kind == TMEM_PERS ? meta_pers_charge(c) >= c->cfg.limit : !meta_eph_room(t, c)) {
 		*err = -ERR_NOSPC;
 		return NULL;
