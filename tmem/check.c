@@ -7,9 +7,16 @@
 #include "tmem/tmem.h"
 #include "tmem/zpage.h"
 
+/* Record tallies per metadata set: client sets by (cid, kind), then the
+ * shared set. */
+#define SET_SHARED (TMEM_MAX_CLIENTS * TMEM_KINDS)
+#define SETS (SET_SHARED + 1)
+enum { REC_PAGES, REC_OBJS, REC_NODES, REC_BLOBS, REC_ZFRAMES, RECS };
+
 /* What the walk found, to compare with what tmem believes. */
 struct tally {
 	uint64_t pages, objs, nodes, pools, blobs;
+	uint64_t recs[SETS][RECS];
 	uint64_t client_pages[TMEM_MAX_CLIENTS][TMEM_KINDS];
 	uint64_t raw_frames[TMEM_MAX_CLIENTS];
 	uint64_t lru_entries[TMEM_MAX_CLIENTS];
@@ -26,6 +33,33 @@ struct tally {
 	} while (0)
 
 int tmem_check_line;
+
+static unsigned set_of_pool(const struct tmem_pool *p)
+{
+	if (p->flags & TMEM_POOL_SHARED)
+		return SET_SHARED;
+	return p->owner * TMEM_KINDS + (unsigned)pool_kind(p);
+}
+
+static struct slab_cache *set_cache(struct tmem *t, unsigned set, unsigned rec)
+{
+	struct meta_set *ms = set == SET_SHARED ? &t->shared_meta
+						: &t->clients[set / TMEM_KINDS].meta[set % TMEM_KINDS];
+	struct slab_cache *all[RECS] = {
+		&ms->pages, &ms->objs, &ms->nodes, &ms->blobs, &ms->zframes,
+	};
+
+	return all[rec];
+}
+
+/* A record found in an index: it must sit in the set that pays for it. */
+static void count_rec(struct tmem *t, struct tally *tl, const void *rec,
+		      unsigned set, unsigned kind)
+{
+	CHECK(tl, set < SETS && slab_cache_of(rec) == set_cache(t, set, kind));
+	if (set < SETS)
+		tl->recs[set][kind]++;
+}
 
 static int avl_height_ok(const struct avl_node *n, const struct avl_node *parent,
 			 struct tally *tl)
@@ -49,6 +83,7 @@ static void check_page(struct tmem *t, struct tmem_page *pg, struct tmem_obj *o,
 	uint16_t cid = pg->lru.client;
 
 	tl->pages++;
+	count_rec(t, tl, pg, set_of_pool(o->pool), REC_PAGES);
 	CHECK(tl, pg->obj == o && pg->index == index && pg->data);
 	CHECK(tl, cid < TMEM_MAX_CLIENTS && t->clients[cid].active);
 	if (cid >= TMEM_MAX_CLIENTS)
@@ -75,6 +110,7 @@ static void check_radix(struct tmem *t, struct radix_node *n, uint32_t level,
 	uint32_t count = 0;
 
 	tl->nodes++;
+	count_rec(t, tl, n, set_of_pool(o->pool), REC_NODES);
 	for (uint32_t i = 0; i < RADIX_SLOTS; i++) {
 		uint32_t shift = level * RADIX_BITS;
 		uint32_t idx = base | (shift >= 32 ? 0 : i << shift);
@@ -95,6 +131,7 @@ static void check_obj(struct tmem *t, struct tmem_obj *o, struct tmem_pool *p,
 {
 	uint64_t before = tl->pages;
 
+	count_rec(t, tl, o, set_of_pool(p), REC_OBJS);
 	CHECK(tl, o->pool == p && o->pages.root && obj_bucket_index(&o->oid) == bucket);
 	if (o->pages.root && o->pages.height == 0)
 		check_page(t, o->pages.root, o, o->pages.single, tl);
@@ -119,11 +156,14 @@ static void check_pool(struct tmem *t, struct tmem_pool *p, struct tally *tl)
 	CHECK(tl, objs == p->nobjs && tl->pages - pages == p->npages);
 }
 
-static void check_blob(struct tmem_blob *b, unsigned bucket, struct tally *tl)
+static void check_blob(struct tmem *t, struct tmem_blob *b, unsigned bucket,
+		       struct tally *tl)
 {
 	uint32_t refs = 0;
+	unsigned kind = (b->lru.flags & LRU_F_PERS) ? TMEM_PERS : TMEM_EPH;
 
 	tl->blobs++;
+	count_rec(t, tl, b, b->lru.client * TMEM_KINDS + kind, REC_BLOBS);
 	CHECK(tl, dedup_bucket_index(b->fp) == bucket && !(b->lru.flags & LRU_F_DEAD));
 	for (struct tmem_lru *e = b->refs.next; e != &b->refs; e = e->next) {
 		CHECK(tl, ((struct tmem_page *)(void *)e)->data == b);
@@ -147,6 +187,9 @@ static void check_dead(struct tmem *t, struct tally *tl)
 		uint32_t refs = 0;
 
 		tl->blobs++;
+		/* Its record stays charged to its owner until the last page
+		 * is swept. */
+		count_rec(t, tl, b, b->lru.client * TMEM_KINDS + TMEM_EPH, REC_BLOBS);
 		CHECK(tl, e->kind == LRU_BLOB && (e->flags & LRU_F_DEAD) &&
 			  !(e->flags & LRU_F_PERS) && !b->data);
 		for (struct tmem_lru *r = b->refs.next; r != &b->refs; r = r->next) {
@@ -169,7 +212,7 @@ static void check_blobs(struct tmem *t, struct tally *tl)
 			CHECK(tl, tree->root != NULL);
 			avl_height_ok(tree->root, NULL, tl);
 			for (struct avl_node *n = avl_first(tree); n; n = avl_next(n))
-				check_blob(avl_entry(n, struct tmem_blob, node), i, tl);
+				check_blob(t, avl_entry(n, struct tmem_blob, node), i, tl);
 		}
 	}
 }
@@ -191,13 +234,66 @@ static void check_client(struct tmem *t, unsigned cid, struct tally *tl)
 	CHECK(tl, c->pages[TMEM_PERS] == tl->client_pages[cid][TMEM_PERS]);
 	CHECK(tl, c->frames[TMEM_EPH] + c->frames[TMEM_PERS] ==
 		  tl->raw_frames[cid] + c->zframes);
+	CHECK(tl, c->zframes == c->meta[TMEM_EPH].zframes.inuse +
+				c->meta[TMEM_PERS].zframes.inuse);
 }
+
+/* Every set's caches hold exactly the records the indexes reach, and
+ * the frames each client is charged for its metadata are the frames its
+ * sets hold. Returns the set's frames. */
+static uint64_t check_set(struct tmem *t, unsigned set, struct tally *tl, bool walked)
+{
+	uint64_t frames = 0;
+
+	for (unsigned r = 0; r < RECS; r++) {
+		const struct slab_cache *sc = set_cache(t, set, r);
+
+		/* zframe descriptors are reached from data, not from an index:
+		 * check_client counts them. */
+		CHECK(tl, !walked || r == REC_ZFRAMES || sc->inuse == tl->recs[set][r]);
+		CHECK(tl, sc->nframes * sc->per_frame == sc->inuse + sc->nfree);
+		CHECK(tl, sc->nempty <= sc->nframes);
+		frames += sc->nframes;
+	}
+	return frames;
+}
+
+/* charges_match: what each client is charged for metadata is what its
+ * sets hold, an inactive client holds none, and the frame classes add
+ * up over all sets. */
+static void charges_match(struct tmem *t, struct tally *tl, bool walked)
+{
+	uint64_t eph = check_set(t, SET_SHARED, tl, walked), pers = 0;
+
+	for (unsigned cid = 0; cid < TMEM_MAX_CLIENTS; cid++) {
+		const struct tmem_client *c = &t->clients[cid];
+
+		for (unsigned k = 0; k < TMEM_KINDS; k++) {
+			uint64_t n;
+
+			if (!c->active) {
+				CHECK(tl, !c->meta_frames[k] && !meta_set_frames(&c->meta[k]));
+				continue;
+			}
+			n = check_set(t, cid * TMEM_KINDS + k, tl, walked);
+			CHECK(tl, n == c->meta_frames[k]);
+			if (k == TMEM_PERS)
+				pers += n;
+			else
+				eph += n;
+		}
+	}
+	CHECK(tl, eph == t->frames.count[FRAME_EMETA]);
+	CHECK(tl, pers == t->frames.count[FRAME_PMETA]);
+	CHECK(tl, t->pools.nframes == t->frames.count[FRAME_META]);
+}
+
+static struct tally tally; /* large; tests are single-threaded */
 
 int tmem_check(struct tmem *t)
 {
-	static struct tally tally; /* large; tests are single-threaded */
 	struct tally *tl = &tally;
-	uint64_t eph = 0, pers = 0, zframes = 0;
+	uint64_t eph = 0, pers = 0;
 
 	tmem_lock(t);
 	__builtin_memset(tl, 0, sizeof(*tl));
@@ -223,17 +319,20 @@ int tmem_check(struct tmem *t)
 		check_client(t, cid, tl);
 		eph += c->frames[TMEM_EPH];
 		pers += c->frames[TMEM_PERS];
-		zframes += c->zframes;
 	}
 	CHECK(tl, eph == t->frames.count[FRAME_EPH]);
 	CHECK(tl, pers == t->frames.count[FRAME_PERS]);
-	CHECK(tl, zframes == t->zframes.inuse);
-	CHECK(tl, tl->pages == t->pages.inuse && tl->objs == t->objs.inuse);
-	CHECK(tl, tl->nodes == t->nodes.inuse && tl->blobs == t->blobs.inuse);
 	CHECK(tl, tl->pools == t->pools.inuse);
-	CHECK(tl, t->frames.count[FRAME_META] ==
-		  t->pages.nframes + t->objs.nframes + t->nodes.nframes +
-		  t->blobs.nframes + t->zframes.nframes + t->pools.nframes);
+	charges_match(t, tl, true);
 	tmem_unlock(t);
 	return tl->bad ? -ERR_CORRUPT : 0;
+}
+
+int tmem_check_charges(struct tmem *t)
+{
+	tmem_lock(t);
+	tally.bad = false;
+	charges_match(t, &tally, false);
+	tmem_unlock(t);
+	return tally.bad ? -ERR_CORRUPT : 0;
 }

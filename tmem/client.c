@@ -53,6 +53,8 @@ static int client_create_locked(struct tmem *t, unsigned cid,
 	c->active = true;
 	c->cfg = *cfg;
 	lru_init_head(&c->lru);
+	meta_set_init(&c->meta[TMEM_EPH], &t->frames, FRAME_EMETA, &c->meta_frames[TMEM_EPH]);
+	meta_set_init(&c->meta[TMEM_PERS], &t->frames, FRAME_PMETA, &c->meta_frames[TMEM_PERS]);
 	return 0;
 }
 
@@ -103,6 +105,9 @@ int client_destroy_step(struct tmem *t, struct tmem_client *c)
 	}
 	if (!lru_empty(&c->lru) || c->pages[TMEM_EPH] || c->pages[TMEM_PERS])
 		return -ERR_AGAIN;
+	/* Every record of its sets served something it held: all free. */
+	meta_set_shrink(&c->meta[TMEM_EPH]);
+	meta_set_shrink(&c->meta[TMEM_PERS]);
 	c->active = false;
 	return 0;
 }

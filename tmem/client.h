@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "tmem/lru.h"
+#include "tmem/meta.h"
 #include "tmem/stats.h"
 
 #define TMEM_MAX_CLIENTS 64
@@ -28,8 +29,9 @@ struct tmem_uuid {
 struct tmem_client_cfg {
 	uint32_t weight; /* share of ephemeral frames under pressure */
 	uint32_t flags;  /* TMEM_CLIENT_* */
-	uint64_t cap;    /* most ephemeral frames it may hold */
-	uint64_t limit;  /* most persistent frames it may be charged (maxmem - RAM) */
+	uint64_t cap;    /* most ephemeral data frames it may hold */
+	uint64_t limit;  /* most persistent frames, data and metadata, it may be
+			  * charged (maxmem - RAM) */
 };
 
 struct zframe;
@@ -44,6 +46,8 @@ struct tmem_client {
 	struct tmem_lru lru;               /* its ephemeral data, oldest first */
 	struct zframe *open[TMEM_KINDS];   /* where compressed pages go next */
 	uint64_t frames[TMEM_KINDS];       /* data frames charged to it */
+	struct meta_set meta[TMEM_KINDS];  /* records of its pages (tmem/meta.h) */
+	uint64_t meta_frames[TMEM_KINDS];  /* frames of meta[kind] */
 	uint64_t pages[TMEM_KINDS];        /* pages it put that are stored */
 	uint64_t zframes, zbytes;          /* packed frames, live bytes in them */
 	struct tmem_op_stats ops;

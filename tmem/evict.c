@@ -42,17 +42,17 @@ static struct tmem_client *pick_victim(struct tmem *t)
 	for (unsigned i = 0; i < TMEM_MAX_CLIENTS; i++) {
 		if (t->clients[i].active) {
 			total_w += weight_of(&t->clients[i]);
-			total_f += t->clients[i].frames[TMEM_EPH];
+			total_f += meta_eph_frames(&t->clients[i]);
 		}
 	}
 	for (unsigned i = 0; i < TMEM_MAX_CLIENTS; i++) {
 		struct tmem_client *c = &t->clients[i];
-		uint64_t f = c->frames[TMEM_EPH];
+		uint64_t f = meta_eph_frames(c); /* metadata weighs too */
 		enum victim_rank rank;
 
 		if (!c->active || lru_empty(&c->lru))
 			continue;
-		if (f > c->cfg.cap)
+		if (c->frames[TMEM_EPH] > c->cfg.cap)
 			rank = RANK_OVER_CAP;
 		else if (f * total_w > weight_of(c) * total_f)
 			rank = RANK_OVER_SHARE;

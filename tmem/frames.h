@@ -1,8 +1,10 @@
 /* The frames tmem holds, by what they hold, and a small cache of spare
  * frames. Every frame tmem took from the platform is counted in exactly
  * one class, so the hypervisor can keep free + freeable + owned == total:
- * ephemeral data and spares are freeable, persistent data and metadata
- * are owned. A frame leaves tmem only after it has been scrubbed. */
+ * ephemeral data, the records that only ephemeral data needs, and spares
+ * are freeable (evicting every ephemeral page empties them all);
+ * persistent data, its records and the pool records are owned. A frame
+ * leaves tmem only after it has been scrubbed. */
 #ifndef FALLOW_TMEM_FRAMES_H
 #define FALLOW_TMEM_FRAMES_H
 
@@ -13,7 +15,9 @@
 enum frame_class {
 	FRAME_EPH,   /* ephemeral page data (raw or packed compressed) */
 	FRAME_PERS,  /* persistent page data */
-	FRAME_META,  /* slab frames: every tmem record */
+	FRAME_META,  /* pool records: bounded, charged to no guest */
+	FRAME_EMETA, /* records of ephemeral pages (tmem/meta.h) */
+	FRAME_PMETA, /* records of persistent pages, charged to their guest */
 	FRAME_SPARE, /* emptied but kept for the next put */
 	FRAME_CLASSES
 };
@@ -45,12 +49,18 @@ uint64_t frames_release_spares(struct tmem_frames *f, uint64_t n);
 
 static inline uint64_t frames_freeable(const struct tmem_frames *f)
 {
-	return f->count[FRAME_EPH] + f->count[FRAME_SPARE];
+	return f->count[FRAME_EPH] + f->count[FRAME_SPARE] + f->count[FRAME_EMETA];
 }
 
 static inline uint64_t frames_owned(const struct tmem_frames *f)
 {
-	return f->count[FRAME_PERS] + f->count[FRAME_META];
+	return f->count[FRAME_PERS] + f->count[FRAME_META] + f->count[FRAME_PMETA];
+}
+
+/* Every metadata frame, whatever it holds. */
+static inline uint64_t frames_meta(const struct tmem_frames *f)
+{
+	return f->count[FRAME_META] + f->count[FRAME_EMETA] + f->count[FRAME_PMETA];
 }
 
 #endif

@@ -56,7 +56,7 @@ struct tmem_obj *obj_get(struct tmem *t, struct tmem_pool *p, const struct tmem_
 			return o;
 		link = c < 0 ? &parent->left : &parent->right;
 	}
-	o = slab_alloc(&t->objs);
+	o = slab_alloc(&meta_index_set(t, p)->objs);
 	if (!o)
 		return NULL;
 	o->oid = *oid;
@@ -70,7 +70,7 @@ static void obj_free(struct tmem *t, struct tmem_obj *o)
 {
 	avl_remove(&o->pool->objs[obj_bucket_index(&o->oid)], &o->node);
 	o->pool->nobjs--;
-	slab_free(&t->objs, o);
+	slab_free(&meta_index_set(t, o->pool)->objs, o);
 }
 
 /* Frees a page that is no longer in any index. */
@@ -81,14 +81,14 @@ static void page_free(struct tmem *t, struct tmem_page *pg)
 	release_page_data(t, pg);
 	c->pages[pool_kind(pg->obj->pool)]--;
 	pg->obj->pool->npages--;
-	slab_free(&t->pages, pg);
+	slab_free(&meta_index_set(t, pg->obj->pool)->pages, pg);
 }
 
 void page_remove(struct tmem *t, struct tmem_page *pg)
 {
 	struct tmem_obj *o = pg->obj;
 
-	radix_delete(&o->pages, pg->index, &t->nodes);
+	radix_delete(&o->pages, pg->index, &meta_index_set(t, o->pool)->nodes);
 	page_free(t, pg);
 	if (--o->npages == 0)
 		obj_free(t, o);
@@ -103,7 +103,7 @@ uint32_t obj_destroy(struct tmem *t, struct tmem_obj *o)
 {
 	uint32_t n = o->npages;
 
-	radix_drain(&o->pages, &t->nodes, drain_one, t);
+	radix_drain(&o->pages, &meta_index_set(t, o->pool)->nodes, drain_one, t);
 	o->npages = 0;
 	obj_free(t, o);
 	return n;

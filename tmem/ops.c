@@ -2,6 +2,7 @@
 #include "lib/err.h"
 #include "tmem/evict.h"
 #include "tmem/lock.h"
+#include "tmem/meta.h"
 #include "tmem/object.h"
 #include "tmem/store.h"
 #include "tmem/tmem.h"
@@ -41,12 +42,13 @@ static struct tmem_page *page_slot(struct tmem *t, struct tmem_client *c,
 				   const struct tmem_oid *oid, uint32_t index)
 {
 	int kind = pool_kind(p);
+	struct meta_set *ms = meta_index_set(t, p);
 	void **slot = NULL;
 
 	if (!o)
 		o = obj_get(t, p, oid);
 	if (!pg) {
-		slot = radix_slot(&o->pages, index, &t->nodes);
+		slot = radix_slot(&o->pages, index, &ms->nodes);
 		pg = *slot;
 	}
 	if (pg) {
@@ -54,7 +56,7 @@ static struct tmem_page *page_slot(struct tmem *t, struct tmem_client *c,
 		release_page_data(t, pg);
 		t->clients[pg->lru.client].pages[kind]--;
 	} else {
-		pg = slab_alloc(&t->pages);
+		pg = slab_alloc(&ms->pages);
 		pg->lru.kind = LRU_PAGE;
 		pg->obj = o;
 		pg->index = index;
@@ -75,17 +77,15 @@ static int put_locked(struct tmem *t, struct tmem_client *c, struct tmem_pool *p
 	uint64_t gen = t->evict_gen;
 	int err;
 
-	/* A put that cannot succeed allocates nothing. */
-	if (!pg && pool_kind(p) == TMEM_PERS &&
-	    c->frames[TMEM_PERS] >= c->cfg.limit &&
-	    !(c->cfg.flags & (TMEM_CLIENT_COMPRESS | TMEM_CLIENT_DEDUP)))
-		return -ERR_NOSPC;
-	err = store_reserve(t);
+	/* A put that cannot succeed allocates nothing (tmem/meta.h). */
+	err = put_prepare(t, c, p, oid, index, o, pg);
 	if (err) {
 		/* The old data of a failed duplicate put must not survive. */
 		pg = page_find(p, oid, index);
-		if (pg)
+		if (pg) {
 			page_remove(t, pg);
+			put_failed(t, c, p);
+		}
 		return err;
 	}
 	/* Reserving may have evicted (even this object): look again then. */
@@ -95,8 +95,10 @@ static int put_locked(struct tmem *t, struct tmem_client *c, struct tmem_pool *p
 	}
 	pg = page_slot(t, c, p, o, pg, oid, index);
 	err = store_page(t, c, p, pg, page);
-	if (err)
+	if (err) {
 		page_remove(t, pg);
+		put_failed(t, c, p);
+	}
 	return err;
 }
 

@@ -34,6 +34,49 @@ void *radix_lookup(const struct radix_root *r, uint32_t index)
 	return n->slot[slot_of(index, 0)];
 }
 
+/* The least height (at least 1) whose tree holds index. */
+static uint32_t height_for(uint32_t index)
+{
+	uint32_t h = 1;
+
+	while (!fits(index, h))
+		h++;
+	return h;
+}
+
+/* radix_slot walks down from the top and adds a node for each level
+ * below the first missing slot: a miss at level L costs L nodes. */
+uint32_t radix_new_nodes(const struct radix_root *r, uint32_t index)
+{
+	uint32_t h = r->height, top, level;
+	const struct radix_node *n = r->root;
+
+	if (h == 0) {
+		if (!r->root || r->single == index)
+			return 0;
+		/* A root, a path to the old value, and index's path from
+		 * where it leaves that one (the tree holds nothing else). */
+		top = height_for(r->single);
+		if (height_for(index) > top)
+			top = height_for(index);
+		for (level = top - 1; level > 0; level--)
+			if (slot_of(index, level) != slot_of(r->single, level))
+				break;
+		return top + level;
+	}
+	top = height_for(index) > h ? height_for(index) : h;
+	/* New roots above the old one keep it in slot 0. */
+	for (level = top - 1; level >= h; level--)
+		if (slot_of(index, level))
+			return (top - h) + level;
+	for (level = h - 1; level > 0; level--) {
+		n = n->slot[slot_of(index, level)];
+		if (!n)
+			return (top - h) + level;
+	}
+	return top - h;
+}
+
 /* The slot for index in a tree (height >= 1), adding nodes on the way. */
 static void **tree_slot(struct radix_root *r, uint32_t index, struct slab_cache *nodes)
 {

@@ -31,6 +31,9 @@ struct radix_root {
 };
 
 void *radix_lookup(const struct radix_root *r, uint32_t index);
+/* How many nodes radix_slot(r, index) would add (0..RADIX_MAX_NEW_NODES),
+ * so a put can be charged for them before it allocates anything. */
+uint32_t radix_new_nodes(const struct radix_root *r, uint32_t index);
 /* The slot for index, creating nodes from `nodes` (which must have
  * RADIX_MAX_NEW_NODES records reserved). A slot returned empty must be
  * filled by the caller before any other radix call on r. */

@@ -14,37 +14,50 @@ struct slab_free_rec {
 	struct slab_free_rec *next;
 };
 
-static struct slab_frame *frame_of(void *rec)
+static struct slab_frame *frame_of(const void *rec)
 {
 	return (struct slab_frame *)((uintptr_t)rec & ~(uintptr_t)(TMEM_PAGE_SIZE - 1));
 }
 
-static void partial_add(struct slab_cache *c, struct slab_frame *sf)
+struct slab_cache *slab_cache_of(const void *rec)
 {
-	sf->prev = NULL;
-	sf->next = c->partial;
-	if (c->partial)
-		c->partial->prev = sf;
-	c->partial = sf;
+	return frame_of(rec)->cache;
 }
 
-static void partial_del(struct slab_cache *c, struct slab_frame *sf)
+static void list_add(struct slab_frame **head, struct slab_frame *sf)
+{
+	sf->prev = NULL;
+	sf->next = *head;
+	if (*head)
+		(*head)->prev = sf;
+	*head = sf;
+}
+
+static void list_del(struct slab_frame **head, struct slab_frame *sf)
 {
 	if (sf->prev)
 		sf->prev->next = sf->next;
 	else
-		c->partial = sf->next;
+		*head = sf->next;
 	if (sf->next)
 		sf->next->prev = sf->prev;
 	sf->prev = sf->next = NULL;
 }
 
-void slab_init(struct slab_cache *c, struct tmem_frames *frames, uint32_t size)
+void slab_init(struct slab_cache *c, struct tmem_frames *frames, uint32_t size,
+	       enum frame_class cls, uint64_t *charge)
 {
 	mem_zero(c, sizeof(*c));
 	c->frames = frames;
+	c->charge = charge;
+	c->cls = cls;
 	c->size = (size + SLAB_ALIGN - 1) & ~(SLAB_ALIGN - 1);
 	c->per_frame = (TMEM_PAGE_SIZE - SLAB_FIRST) / c->size;
+}
+
+uint64_t slab_frames_needed(const struct slab_cache *c, uint64_t n)
+{
+	return n > c->nfree ? (n - c->nfree + c->per_frame - 1) / c->per_frame : 0;
 }
 
 static void slab_add_frame(struct slab_cache *c, void *frame)
@@ -61,9 +74,12 @@ static void slab_add_frame(struct slab_cache *c, void *frame)
 		list = r;
 	}
 	sf->free = list;
-	partial_add(c, sf);
+	list_add(&c->empty, sf);
+	c->nempty++;
 	c->nfree += c->per_frame;
 	c->nframes++;
+	if (c->charge)
+		(*c->charge)++;
 }
 
 int slab_reserve(struct slab_cache *c, uint64_t n, slab_grow_fn grow, void *ctx)
@@ -83,24 +99,33 @@ void *slab_alloc(struct slab_cache *c)
 	struct slab_frame *sf = c->partial;
 	struct slab_free_rec *r;
 
-	if (!sf)
-		return NULL;
+	/* Partly used frames first, so empty ones can go back. */
+	if (!sf) {
+		sf = c->empty;
+		if (!sf)
+			return NULL;
+		list_del(&c->empty, sf);
+		c->nempty--;
+		list_add(&c->partial, sf);
+	}
 	r = sf->free;
 	sf->free = r->next;
 	if (++sf->inuse == c->per_frame)
-		partial_del(c, sf);
+		list_del(&c->partial, sf);
 	c->nfree--;
 	c->inuse++;
 	mem_zero(r, c->size);
 	return r;
 }
 
+/* sf is on no list. */
 static void slab_release_frame(struct slab_cache *c, struct slab_frame *sf)
 {
-	partial_del(c, sf);
 	c->nfree -= c->per_frame;
 	c->nframes--;
-	frames_put(c->frames, sf, FRAME_META);
+	if (c->charge)
+		(*c->charge)--;
+	frames_put(c->frames, sf, c->cls);
 }
 
 void slab_free(struct slab_cache *c, void *rec)
@@ -108,28 +133,40 @@ void slab_free(struct slab_cache *c, void *rec)
 	struct slab_frame *sf = frame_of(rec);
 	struct slab_free_rec *r = rec;
 
+	/* The record goes back where it came from, whoever frees it: its
+	 * frame stays charged to the owner it was carved for until then. */
+	c = sf->cache;
 	if (sf->inuse == c->per_frame)
-		partial_add(c, sf);
+		list_add(&c->partial, sf);
 	r->next = sf->free;
 	sf->free = r;
 	sf->inuse--;
 	c->nfree++;
 	c->inuse--;
+	if (sf->inuse)
+		return;
+	list_del(&c->partial, sf);
 	/* Keep one frame's worth of free records so a put/flush cycle at a
 	 * frame boundary does not fetch and return a frame every time. */
-	if (sf->inuse == 0 && c->nfree >= 2 * (uint64_t)c->per_frame)
+	if (c->nfree >= 2 * (uint64_t)c->per_frame) {
 		slab_release_frame(c, sf);
+		return;
+	}
+	list_add(&c->empty, sf);
+	c->nempty++;
 }
 
-void slab_shrink(struct slab_cache *c)
+uint64_t slab_shrink(struct slab_cache *c)
 {
-	struct slab_frame *sf = c->partial;
+	uint64_t n = 0;
 
-	while (sf) {
-		struct slab_frame *next = sf->next;
+	while (c->empty) {
+		struct slab_frame *sf = c->empty;
 
-		if (sf->inuse == 0)
-			slab_release_frame(c, sf);
-		sf = next;
+		list_del(&c->empty, sf);
+		c->nempty--;
+		slab_release_frame(c, sf);
+		n++;
 	}
+	return n;
 }

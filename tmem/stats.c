@@ -63,11 +63,12 @@ int tmem_stats_global(struct tmem *t, char *buf, size_t size)
 	len = fmt_data(buf, size, len, &t->data);
 	len += fmt_snprintf(buf + (len < size ? len : size), len < size ? size - len : 0,
 			    " freeable=%llu owned=%llu eph_frames=%llu pers_frames=%llu"
-			    " meta_frames=%llu spare_frames=%llu zframes=%llu zfrag=%llu"
-			    " reclaimed=%llu",
+			    " meta_frames=%llu eph_meta_frames=%llu pers_meta_frames=%llu"
+			    " spare_frames=%llu zframes=%llu zfrag=%llu reclaimed=%llu",
 			    (ull)frames_freeable(&t->frames), (ull)frames_owned(&t->frames),
 			    (ull)t->frames.count[FRAME_EPH], (ull)t->frames.count[FRAME_PERS],
-			    (ull)t->frames.count[FRAME_META], (ull)t->frames.count[FRAME_SPARE],
+			    (ull)frames_meta(&t->frames), (ull)t->frames.count[FRAME_EMETA],
+			    (ull)t->frames.count[FRAME_PMETA], (ull)t->frames.count[FRAME_SPARE],
 			    (ull)zframes, (ull)(zframes * TMEM_PAGE_SIZE - zbytes),
 			    (ull)t->reclaimed);
 	tmem_unlock(t);
@@ -92,8 +93,10 @@ int tmem_stats_client(struct tmem *t, unsigned cid, char *buf, size_t size)
 	len = fmt_ops(buf, size, len, &c->ops);
 	len = fmt_data(buf, size, len, &c->data);
 	len += fmt_snprintf(buf + (len < size ? len : size), len < size ? size - len : 0,
-			    " eph_frames=%llu pers_frames=%llu zframes=%llu zfrag=%llu",
+			    " eph_frames=%llu pers_frames=%llu eph_meta_frames=%llu"
+			    " pers_meta_frames=%llu zframes=%llu zfrag=%llu",
 			    (ull)c->frames[TMEM_EPH], (ull)c->frames[TMEM_PERS],
+			    (ull)c->meta_frames[TMEM_EPH], (ull)c->meta_frames[TMEM_PERS],
 			    (ull)c->zframes,
 			    (ull)(c->zframes * TMEM_PAGE_SIZE - c->zbytes));
 	tmem_unlock(t);

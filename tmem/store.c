@@ -7,41 +7,13 @@
 #include "tmem/tmem.h"
 #include "tmem/zpage.h"
 
-int store_reserve(struct tmem *t)
-{
-	/* The usual case, every cache already holding enough, in one test. */
-	if (t->pages.nfree && t->objs.nfree && t->blobs.nfree && t->zframes.nfree &&
-	    t->nodes.nfree >= RADIX_MAX_NEW_NODES)
-		return 0;
-
-	const struct {
-		struct slab_cache *cache;
-		uint64_t n;
-	} need[] = {
-		{ &t->pages, 1 }, { &t->objs, 1 }, { &t->blobs, 1 },
-		{ &t->zframes, 1 }, { &t->nodes, RADIX_MAX_NEW_NODES },
-	};
-
-	/* Evictions while one cache grows only free records in the others,
-	 * and a cache keeps at least one frame's worth when it gives a frame
-	 * back, which covers every n here but the nodes': they come last,
-	 * and radix_slot uses them before the put can evict again. */
-	for (unsigned i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
-		int err = slab_reserve(need[i].cache, need[i].n, meta_frame_get, t);
-
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 void *meta_frame_get(void *tmem)
 {
 	struct tmem *t = tmem;
 	void *f;
 
 	while (!(f = frames_get(&t->frames, FRAME_META)))
-		if (!evict_one(t, NULL))
+		if (!meta_make_room(t))
 			return NULL;
 	return f;
 }
@@ -55,22 +27,14 @@ void *data_frame_get(struct tmem *t, struct tmem_client *c, int kind, int *err)
 {
 	void *f;
 
-	if (kind == TMEM_PERS) {
-		if (c->frames[TMEM_PERS] >= c->cfg.limit) {
-			*err = -ERR_NOSPC;
-			return NULL;
-		}
-	} else {
-		/* At its cap a client recycles its own oldest frame. */
-		while (c->frames[TMEM_EPH] >= c->cfg.cap) {
-			if (!evict_one(t, c)) {
-				*err = -ERR_NOSPC;
-				return NULL;
-			}
-		}
+	/* Persistent metadata counts too (tmem/meta.h). At its cap a client
+	 * recycles its own oldest frame. */
+	if (kind == TMEM_PERS ? meta_pers_charge(c) >= c->cfg.limit : !meta_eph_room(t, c)) {
+		*err = -ERR_NOSPC;
+		return NULL;
 	}
 	while (!(f = frames_get(&t->frames, data_class(kind)))) {
-		if (!evict_one(t, NULL)) {
+		if (!meta_make_room(t)) {
 			*err = -ERR_NOMEM;
 			return NULL;
 		}
@@ -166,7 +130,8 @@ static void blob_free(struct tmem *t, struct tmem_blob *b)
 		lru_del(&b->lru); /* off t->dead; its data went when it died */
 	else
 		blob_drop_data(t, b);
-	slab_free(&t->blobs, b);
+	slab_free(&meta_data_set(t, b->lru.client,
+				 (b->lru.flags & LRU_F_PERS) ? TMEM_PERS : TMEM_EPH)->blobs, b);
 }
 
 static int store_dedup(struct tmem *t, struct tmem_client *c,
@@ -194,7 +159,7 @@ static int store_dedup(struct tmem *t, struct tmem_client *c,
 		TMEM_COUNT_DATA(t, c, dedup_hits, 1);
 		return 0;
 	}
-	b = slab_alloc(&t->blobs);
+	b = slab_alloc(&meta_data_set(t, client_id(t, c), kind)->blobs);
 	b->lru.kind = LRU_BLOB;
 	b->lru.client = (uint16_t)client_id(t, c);
 	b->lru.flags = pg->lru.flags & LRU_F_PERS;
@@ -203,7 +168,7 @@ static int store_dedup(struct tmem *t, struct tmem_client *c,
 	b->domain = domain;
 	err = store_bytes(t, c, kind, src, &b->lru, &loc);
 	if (err) {
-		slab_free(&t->blobs, b);
+		slab_free(&meta_data_set(t, client_id(t, c), kind)->blobs, b);
 		return err;
 	}
 	b->data = loc.data;

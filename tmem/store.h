@@ -10,8 +10,6 @@
 
 struct tmem;
 
-/* Records one put may need, reserved before it touches any index. */
-int store_reserve(struct tmem *t);
 /* Stores src as pg's data (pg has none). May evict other data. */
 int store_page(struct tmem *t, struct tmem_client *c, struct tmem_pool *p,
 	       struct tmem_page *pg, const void *src);
@@ -36,7 +34,8 @@ void blob_drop_data(struct tmem *t, struct tmem_blob *b);
  * set (-ERR_NOSPC at the client's limit or cap, -ERR_NOMEM). */
 void *data_frame_get(struct tmem *t, struct tmem_client *c, int kind, int *err);
 void data_frame_put(struct tmem *t, void *frame, unsigned cid, int kind);
-/* Slab grow callback: a metadata frame, evicting if need be. */
+/* Slab grow callback for the pool records: a FRAME_META frame,
+ * evicting if need be. */
 void *meta_frame_get(void *tmem);
 
 #endif

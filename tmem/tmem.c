@@ -18,36 +18,21 @@ int tmem_init(struct tmem *t, const struct tmem_platform *plat, uint64_t seed)
 	t->plat = *plat;
 	frames_init(&t->frames, &t->plat);
 	lru_init_head(&t->dead);
-	slab_init(&t->pages, &t->frames, sizeof(struct tmem_page));
-	slab_init(&t->objs, &t->frames, sizeof(struct tmem_obj));
-	slab_init(&t->nodes, &t->frames, sizeof(struct radix_node));
-	slab_init(&t->blobs, &t->frames, sizeof(struct tmem_blob));
-	slab_init(&t->zframes, &t->frames, sizeof(struct zframe));
-	slab_init(&t->pools, &t->frames, sizeof(struct tmem_pool));
+	meta_set_init(&t->shared_meta, &t->frames, FRAME_EMETA, NULL);
+	slab_init(&t->pools, &t->frames, sizeof(struct tmem_pool), FRAME_META, NULL);
 	dedup_init(t, seed);
 	return 0;
 }
 
-static struct slab_cache *cache_at(struct tmem *t, unsigned i)
-{
-	struct slab_cache *all[] = {
-		&t->pages, &t->objs, &t->nodes, &t->blobs, &t->zframes, &t->pools,
-	};
-
-	return i < sizeof(all) / sizeof(all[0]) ? all[i] : NULL;
-}
-
 void tmem_fini(struct tmem *t)
 {
-	struct slab_cache *c;
-
 	tmem_lock(t);
 	for (unsigned i = 0; i < TMEM_MAX_CLIENTS; i++)
 		while (t->clients[i].active &&
 		       client_destroy_step(t, &t->clients[i]) == -ERR_AGAIN)
 			;
-	for (unsigned i = 0; (c = cache_at(t, i)) != NULL; i++)
-		slab_shrink(c);
+	meta_set_shrink(&t->shared_meta);
+	slab_shrink(&t->pools);
 	frames_release_spares(&t->frames, UINT64_MAX);
 	tmem_unlock(t);
 }
@@ -63,15 +48,46 @@ bool tmem_poll(struct tmem *t)
 	return more;
 }
 
+static uint64_t frames_held(const struct tmem_frames *f)
+{
+	uint64_t n = 0;
+
+	for (unsigned c = 0; c < FRAME_CLASSES; c++)
+		n += f->count[c];
+	return n;
+}
+
 uint64_t tmem_reclaim(struct tmem *t, uint64_t n)
 {
-	uint64_t freed;
+	uint64_t held, freed;
 
 	tmem_lock(t);
-	freed = frames_release_spares(&t->frames, n);
-	/* Each eviction empties at least one frame into the spares. */
-	while (freed < n && evict_one(t, NULL))
-		freed += frames_release_spares(&t->frames, n - freed);
+	/* Counted by what tmem holds: a frame can also leave straight from
+	 * frames_put when the spare list is full. */
+	held = frames_held(&t->frames);
+	frames_release_spares(&t->frames, n);
+	if ((freed = held - frames_held(&t->frames)) < n) {
+		meta_shrink_eph(t);
+		frames_release_spares(&t->frames, n - freed);
+	}
+	/* Each eviction empties at least one frame into the spares, and the
+	 * records it frees may empty metadata frames too. */
+	while ((freed = held - frames_held(&t->frames)) < n && evict_one(t, NULL))
+		frames_release_spares(&t->frames, n - freed);
+	/* Evicted blobs' pages keep their records until swept, and the
+	 * emptied metadata frames a cache keeps are freeable too: with no
+	 * data left to evict, sweep for them. Each record swept was put by a
+	 * guest once, so the work is paid for; tmem_poll does most of it
+	 * between turns. */
+	while (freed < n) {
+		uint32_t swept = evict_sweep(t, TMEM_WORK_BUDGET);
+
+		meta_shrink_eph(t);
+		frames_release_spares(&t->frames, n - freed);
+		freed = held - frames_held(&t->frames);
+		if (!swept)
+			break;
+	}
 	t->reclaimed += freed;
 	tmem_unlock(t);
 	return freed;
@@ -83,6 +99,8 @@ void tmem_frame_counts(struct tmem *t, struct tmem_frame_counts *out)
 	out->eph = t->frames.count[FRAME_EPH];
 	out->pers = t->frames.count[FRAME_PERS];
 	out->meta = t->frames.count[FRAME_META];
+	out->emeta = t->frames.count[FRAME_EMETA];
+	out->pmeta = t->frames.count[FRAME_PMETA];
 	out->spare = t->frames.count[FRAME_SPARE];
 	out->freeable = frames_freeable(&t->frames);
 	out->owned = frames_owned(&t->frames);

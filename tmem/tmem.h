@@ -8,7 +8,8 @@
  *
  * All state lives in one struct tmem that the caller provides (static in
  * the hypervisor). tmem never calls malloc: its records live in frames it
- * takes through the platform interface and counts as owned.
+ * takes through the platform interface, each charged to the guest whose
+ * pages it describes (tmem/meta.h says how).
  *
  * Every function takes the platform lock. Ids from guests are checked:
  * a client id >= TMEM_MAX_CLIENTS or a pool id >= TMEM_MAX_POOLS is
@@ -24,6 +25,7 @@
 #include "tmem/dedup.h"
 #include "tmem/frames.h"
 #include "tmem/lz4.h"
+#include "tmem/meta.h"
 #include "tmem/object.h"
 #include "tmem/platform.h"
 #include "tmem/pool.h"
@@ -43,7 +45,8 @@
 struct tmem {
 	struct tmem_platform plat;
 	struct tmem_frames frames;
-	struct slab_cache pages, objs, nodes, blobs, zframes, pools;
+	struct meta_set shared_meta; /* records of shared pools */
+	struct slab_cache pools;
 	struct tmem_client clients[TMEM_MAX_CLIENTS];
 	struct tmem_pool *shared[TMEM_MAX_SHARED];
 	struct dedup_index dedup; /* every blob, keyed from the seed */
@@ -60,9 +63,12 @@ struct tmem {
 
 /* Frames tmem holds, for free + freeable + owned == total. */
 struct tmem_frame_counts {
-	uint64_t freeable; /* eph + spare: the allocator may take them */
-	uint64_t owned;    /* pers + meta */
-	uint64_t eph, pers, meta, spare;
+	uint64_t freeable; /* eph + emeta + spare: the allocator may take them */
+	uint64_t owned;    /* pers + pmeta + meta */
+	uint64_t eph, pers, spare;
+	uint64_t meta;     /* pool records, charged to no guest */
+	uint64_t emeta;    /* records of ephemeral pages */
+	uint64_t pmeta;    /* records of persistent pages, charged to guests */
 };
 
 /* seed keys the dedup fingerprint so guests cannot aim collisions at it;
@@ -98,8 +104,9 @@ int tmem_pool_destroy(struct tmem *t, unsigned cid, unsigned pool);
 
 /* Stores a TMEM_PAGE_SIZE page. A put to a handle that holds a page
  * replaces it; if the put fails the old page is gone too. Returns 0,
- * -ERR_NOSPC (persistent: client at its limit; ephemeral: cap reached
- * with nothing of its own to evict), -ERR_NOMEM (no frame or record). */
+ * -ERR_NOSPC (persistent: the client's data and metadata frames would
+ * pass its limit; ephemeral: cap reached with nothing of its own to
+ * evict), -ERR_NOMEM (no frame or record). */
 int tmem_put(struct tmem *t, unsigned cid, unsigned pool,
 	     const struct tmem_oid *oid, uint32_t index, const void *page);
 /* Copies the page out: 0 on a hit, -ERR_NOENT on a miss. A hit in a
@@ -124,9 +131,12 @@ int tmem_flush_object(struct tmem *t, unsigned cid, unsigned pool,
  * some are left. */
 bool tmem_poll(struct tmem *t);
 
-/* Gives up to n frames back to the platform: spares first, then whole
- * frames of ephemeral data, oldest first from clients over their cap or
- * weight share. Never allocates, never blocks. Returns frames freed. */
+/* Gives up to n frames back to the platform: spares first, then empty
+ * ephemeral metadata frames, then whole frames of ephemeral data, oldest
+ * first from clients over their cap or weight share (and the metadata
+ * frames that empties), then records of evicted pages awaiting the
+ * sweep. Never allocates, never blocks. Returns frames freed (it may
+ * free a few more than n). */
 uint64_t tmem_reclaim(struct tmem *t, uint64_t n);
 void tmem_frame_counts(struct tmem *t, struct tmem_frame_counts *out);
 
@@ -140,6 +150,10 @@ int tmem_stats_pool(struct tmem *t, unsigned cid, unsigned pool,
 /* Walks every index and recounts every counter; 0 or -ERR_CORRUPT.
  * O(stored pages): for tests and debug builds. */
 int tmem_check(struct tmem *t);
+/* charges_match alone, O(clients): the metadata frames each client is
+ * charged are the frames its record caches hold, and the frame classes
+ * add up over every cache. 0 or -ERR_CORRUPT. */
+int tmem_check_charges(struct tmem *t);
 /* The line in tmem/check.c of the first check that failed last time. */
 extern int tmem_check_line;
 

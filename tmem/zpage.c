@@ -28,7 +28,7 @@ static struct zframe *zframe_open(struct tmem *t, struct tmem_client *c,
 		return NULL;
 	/* Getting the frame may have evicted the old open zframe's pages,
 	 * which frees it and clears c->open[kind]; either way it is closed. */
-	zf = slab_alloc(&t->zframes);
+	zf = slab_alloc(&meta_data_set(t, client_id(t, c), kind)->zframes);
 	zf->frame = frame;
 	zf->client = (uint16_t)client_id(t, c);
 	zf->kind = (uint8_t)kind;
@@ -96,7 +96,7 @@ void zpage_release(struct tmem *t, struct zframe *zf, uint16_t off)
 		c->open[zf->kind] = NULL;
 	c->zframes--;
 	data_frame_put(t, zf->frame, zf->client, zf->kind);
-	slab_free(&t->zframes, zf);
+	slab_free(&meta_data_set(t, zf->client, zf->kind)->zframes, zf);
 }
 
 void zpage_evict_frame(struct tmem *t, struct zframe *zf)

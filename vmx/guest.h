@@ -132,7 +132,7 @@ struct guest {
 	uint64_t target_pages;     /* console `target`; 0 = none set */
 	uint64_t cap_pages;        /* console `cap` on tmem pages; 0 = none */
 	bool frozen;               /* console `freeze`: tmem puts fail */
-	uint64_t persistent_pages; /* persistent tmem pages charged here */
+	uint64_t persistent_pages; /* persistent tmem frames charged here: data and metadata */
 	struct fallow_mem_figures figures; /* last FALLOW_HC_MEM_POST */
 	bool figures_posted;
 	uint64_t released, populated; /* balloon pages, cumulative */

@@ -18,7 +18,8 @@
 void memcheck_begin(void);
 
 /* Frames the hypervisor allocated after memcheck_begin that no guest's
- * pages_owned counts (tmem's own metadata will be here). */
+ * pages_owned counts (ephemeral tmem data and metadata, spares, pool
+ * records). */
 uint64_t memcheck_uncharged_frames(void);
 
 /* Checks both invariants and panics, naming `after`, if one is broken. */

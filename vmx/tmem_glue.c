@@ -110,12 +110,14 @@ uint64_t tmem_glue_uncharged_frames(void)
 
 	if (!ready)
 		return 0;
-	n = f->count[FRAME_EPH] + f->count[FRAME_SPARE] + f->count[FRAME_META];
-	/* A client still being taken apart holds persistent frames its
-	 * guest, gone, is no longer charged for. */
+	/* Persistent metadata is charged to its guest (persistent_pages). */
+	n = f->count[FRAME_EPH] + f->count[FRAME_SPARE] + f->count[FRAME_META] +
+	    f->count[FRAME_EMETA];
+	/* A client still being taken apart holds persistent frames, data
+	 * and records, its guest, gone, is no longer charged for. */
 	for (unsigned i = 0; i < GUEST_MAX; i++)
 		if (clients[i].ending)
-			n += the_tmem.clients[i].frames[TMEM_PERS];
+			n += meta_pers_charge(&the_tmem.clients[i]);
 	return n;
 }
 
@@ -129,7 +131,7 @@ void tmem_glue_sync(struct guest *g)
 	if (!ready)
 		return;
 	if (g && g->id < GUEST_MAX && clients[g->id].active) {
-		g->persistent_pages = the_tmem.clients[g->id].frames[TMEM_PERS];
+		g->persistent_pages = meta_pers_charge(&the_tmem.clients[g->id]);
 		guest_recount(g);
 	}
 	set_freeable();
@@ -299,10 +301,11 @@ void tmem_glue_fini(void)
 	busy = false;
 	set_freeable();
 	tmem_frame_counts(&the_tmem, &fc);
-	if (fc.eph + fc.pers + fc.meta + fc.spare)
+	if (fc.freeable + fc.owned)
 		kprintf("tmem: %llu frames still held after the guest phase"
-			" (eph %llu pers %llu meta %llu spare %llu)\n",
-			(unsigned long long)(fc.eph + fc.pers + fc.meta + fc.spare),
+			" (eph %llu pers %llu meta %llu emeta %llu pmeta %llu spare %llu)\n",
+			(unsigned long long)(fc.freeable + fc.owned),
 			(unsigned long long)fc.eph, (unsigned long long)fc.pers,
-			(unsigned long long)fc.meta, (unsigned long long)fc.spare);
+			(unsigned long long)fc.meta, (unsigned long long)fc.emeta,
+			(unsigned long long)fc.pmeta, (unsigned long long)fc.spare);
 }

@@ -3,7 +3,7 @@
  * (client id = guest slot), the allocator reclaims ephemeral frames
  * through it when the free list runs dry, and after every tmem operation
  * the frame allocator hears how many frames are freeable and each guest
- * how many persistent frames it is charged for, so
+ * how many persistent frames, data and metadata, it is charged for, so
  * free + freeable + owned == total and memcheck's per-guest accounting
  * both hold.
  *
@@ -54,8 +54,8 @@ void tmem_glue_sync(struct guest *g);
  * that ballooning moved, then syncs. */
 void tmem_glue_after_hypercall(struct guest *g);
 
-/* Frames tmem holds that no guest is charged for: ephemeral data,
- * spares and metadata (memcheck's "uncharged"). */
+/* Frames tmem holds that no guest is charged for: ephemeral data and
+ * its metadata, spares and pool records (memcheck's "uncharged"). */
 uint64_t tmem_glue_uncharged_frames(void);
 
 /* Frames the allocator can take back from tmem now (freeable). */

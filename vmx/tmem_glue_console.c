@@ -38,11 +38,13 @@ void tmem_glue_stats_global(void)
 	}
 	kprintf(" puts=%llu gets=%llu hits=%llu misses=%llu evictions=%llu"
 		" dedup=%llu comp_pct=%llu persistent=%llu ephemeral=%llu eph_frames=%llu"
-		" pers_frames=%llu meta_frames=%llu reclaimed=%llu",
+		" pers_frames=%llu meta_frames=%llu eph_meta_frames=%llu pers_meta_frames=%llu"
+		" reclaimed=%llu",
 		ull(t->ops.puts), ull(t->ops.gets), ull(t->ops.hits), ull(t->ops.misses),
 		ull(t->ops.evictions), ull(t->data.dedup_hits), ull(comp_pct(&t->data)),
 		ull(pers), ull(eph), ull(t->frames.count[FRAME_EPH]),
-		ull(t->frames.count[FRAME_PERS]), ull(t->frames.count[FRAME_META]),
+		ull(t->frames.count[FRAME_PERS]), ull(frames_meta(&t->frames)),
+		ull(t->frames.count[FRAME_EMETA]), ull(t->frames.count[FRAME_PMETA]),
 		ull(t->reclaimed));
 }
 
@@ -55,10 +57,11 @@ void tmem_glue_stats_guest(const struct guest *g)
 		return;
 	c = &t->clients[g->id];
 	kprintf(" persistent=%llu ephemeral=%llu hits=%llu misses=%llu puts=%llu put_fails=%llu"
-		" evicted=%llu eph_frames=%llu",
+		" evicted=%llu eph_frames=%llu eph_meta_frames=%llu pers_meta_frames=%llu",
 		ull(c->pages[TMEM_PERS]), ull(c->pages[TMEM_EPH]), ull(c->ops.hits),
 		ull(c->ops.misses), ull(c->ops.puts), ull(c->ops.put_fails),
-		ull(c->ops.evictions), ull(c->frames[TMEM_EPH]));
+		ull(c->ops.evictions), ull(c->frames[TMEM_EPH]),
+		ull(c->meta_frames[TMEM_EPH]), ull(c->meta_frames[TMEM_PERS]));
 }
 
 void tmem_glue_print_pools(const struct guest *g)

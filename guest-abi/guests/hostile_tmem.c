@@ -7,8 +7,13 @@
  * persistent put flood at maxmem, which must end in ENOSPC and leave the
  * guest alive with its stored pages intact. It is a guest of its own
  * (guests build from one file each) beside hostile's generic attacks.
- * Options: shared=UUID (granted; joined to prove grants work). Exits 0
- * only when every check passed. */
+ * Options: shared=UUID (granted; joined to prove grants work);
+ * `metaflood` runs only the metadata flood instead: one page's contents
+ * put under distinct handles (object n/256, index (n%256)<<24, so every
+ * handle needs radix nodes of its own) until the hypervisor refuses with
+ * ENOSPC at maxmem, then the pool is held until the console sets the
+ * guest a memory target (any), and checked and flushed. Exits 0 only
+ * when every check passed. */
 #include "guest-abi/rt/check.h"
 #include "guest-abi/rt/rt.h"
 #include "guest-abi/rt/tmem.h"
@@ -157,6 +162,78 @@ static void flood(uint64_t *page, uint64_t *back)
 	rt_expect("use after destroy", hc_tmem_put((uint32_t)pool, &oid, 0, page), -FALLOW_ENOENT);
 }
 
+#define METAFLOOD_MAX 1000000u
+#define METAFLOOD_PER_OBJ 256u
+#define METAFLOOD_SHIFT 24
+#define METAFLOOD_HOLD_YIELDS 50000000u
+
+static struct rt_oid metaflood_oid(uint32_t n)
+{
+	struct rt_oid o = { { n / METAFLOOD_PER_OBJ, 0x3e7a, 0 } };
+
+	return o;
+}
+
+static uint32_t metaflood_index(uint32_t n)
+{
+	return (n % METAFLOOD_PER_OBJ) << METAFLOOD_SHIFT;
+}
+
+/* Every sampled handle still holds the one page. */
+static void metaflood_read_back(uint32_t pool, uint32_t n, uint64_t *page, uint64_t *back)
+{
+	for (uint32_t i = 0; i < n; i += n / 32 + 1) {
+		struct rt_oid o = metaflood_oid(i);
+
+		rt_expect("flooded handle reads back",
+		          hc_tmem_get(pool, &o, metaflood_index(i), back), 0);
+		rt_expect("flooded handle intact", same(page, back), 1);
+	}
+}
+
+/* Issue 10: dedup stores the page once, but each handle's records are
+ * charged to this guest, so the flood stops at its own maxmem. */
+static void metaflood(uint64_t *page, uint64_t *back)
+{
+	int64_t pool = hc_tmem_new_pool(FALLOW_TMEM_PERSISTENT, 0, 0);
+	int64_t err = 0, flushed = 0;
+	uint32_t n, k;
+
+	rt_expect("persistent pool", pool >= 0, 1);
+	if (pool < 0)
+		return;
+	fill(page, 0x5eed);
+	for (n = 0; n < METAFLOOD_MAX; n++) {
+		struct rt_oid o = metaflood_oid(n);
+
+		err = hc_tmem_put((uint32_t)pool, &o, metaflood_index(n), page);
+		if (err)
+			break;
+	}
+	rt_expect("metaflood ends in ENOSPC", err, -FALLOW_ENOSPC);
+	rt_printf("hostile_tmem: metaflood stopped after %u handles with %s\n", n,
+	          rt_errname(err));
+	rt_expect("metaflood stored something", n > 0, 1);
+	metaflood_read_back((uint32_t)pool, n, page, back);
+	/* Refused again, and nothing of the refused put stays behind. */
+	struct rt_oid next = metaflood_oid(n);
+
+	rt_expect("still refused", hc_tmem_put((uint32_t)pool, &next, metaflood_index(n), page),
+	          -FALLOW_ENOSPC);
+	for (k = 0; k < METAFLOOD_HOLD_YIELDS && hc_mem_target() == 0; k++)
+		hc_yield();
+	rt_expect("released by the console's target", k < METAFLOOD_HOLD_YIELDS, 1);
+	metaflood_read_back((uint32_t)pool, n, page, back);
+	for (uint32_t obj = 0; obj <= (n - 1) / METAFLOOD_PER_OBJ; obj++) {
+		struct rt_oid o = metaflood_oid(obj * METAFLOOD_PER_OBJ);
+
+		flushed += hc_tmem_flush_object((uint32_t)pool, &o);
+	}
+	rt_expect("every handle flushed", flushed, (int64_t)n);
+	rt_expect("destroy the pool", hc_tmem_destroy_pool((uint32_t)pool), 0);
+	rt_printf("hostile_tmem: metaflood released %lld handles\n", (long long)flushed);
+}
+
 static void granted_shared(void)
 {
 	uint64_t lo, hi;
@@ -195,6 +272,10 @@ int guest_main(const struct fallow_start_info *si)
 	rt_check_begin("hostile_tmem");
 	if (!page || !back)
 		return 2;
+	if (rt_cmdline_has("metaflood")) {
+		metaflood(page, back);
+		return rt_check_end();
+	}
 	foreign_pools(page);
 	bad_pool_requests();
 	pool = hc_tmem_new_pool(0, 0, 0);

@@ -330,7 +330,7 @@ static void scaling(size_t n, uint32_t flags, const char *tag, double ref)
 	printf("bench: op_ns_%s_%zu=%.0f\n", tag, n, ns);
 	printf("bench: op_vs_memcpy_%s_%zu=%.2f\n", tag, n, ns / ref);
 	printf("bench: meta_bytes_per_page_%s_%zu=%.1f\n", tag, n,
-	       (double)fc.meta * PAGE / (double)n);
+	       (double)(fc.meta + fc.emeta + fc.pmeta) * PAGE / (double)n);
 	tmem_fini(t);
 	free(t);
 	free(pg);

@@ -17,6 +17,7 @@
 #define OBJS 2
 #define IDXS 8
 #define OP_BYTES 4
+#define PERS_LIMIT 10 /* frames, data and metadata */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,7 +29,7 @@ static const struct tmem_uuid uuid = { { 1, 2 } };
 
 static void up(unsigned c)
 {
-	struct tmem_client_cfg cfg = { 1 + c, c, c == 1 ? 6 : TMEM_UNLIMITED, 10 };
+	struct tmem_client_cfg cfg = { 1 + c, c, c == 1 ? 6 : TMEM_UNLIMITED, PERS_LIMIT };
 
 	if (tmem_client_create(&t, c, &cfg))
 		abort();
@@ -112,6 +113,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		op(&a, data + k);
 		if (!arena_balanced(&a, &t) || tmem_check(&t) || a.violations)
 			abort();
+		for (unsigned c = 0; c < CLIENTS; c++)
+			if (meta_pers_charge(&t.clients[c]) > PERS_LIMIT)
+				abort();
 	}
 	tmem_fini(&t);
 	if (a.nfree != a.total || a.violations)

@@ -12,6 +12,10 @@ A scenario is a file tests/qemu-runs/scenarios/NAME.scn:
     expect: REGEX                 (must match some line; repeatable)
     expect-count: N REGEX         (must match exactly N lines)
     forbid: REGEX                 (must match no line; repeatable)
+    stats-bound: [guest=NAME] KEY OP N
+                                  (OP is <= or >=: every `stats:` line of the
+                                   machine, or of guest NAME, has KEY OP N;
+                                   at least one such line must carry KEY)
     input: REGEX => TEXT          (once a line matches REGEX, type TEXT and
                                    Enter on the serial console; in order;
                                    \\xNN in TEXT types that byte, e.g. \\x01)
@@ -45,6 +49,8 @@ POWER_OFF = re.compile(r"^fallow: power off \((success|failure)\)")
 GLOBAL_FORBID = [re.compile(r"mismatch")]
 ANSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-B]|[=>78])")
 STATS_KV = re.compile(r"(\w+)=(\d+)")
+STATS_BOUND = re.compile(r"^(?:guest=(\S+)\s+)?(\w+)\s*(<=|>=)\s*(\d+)$")
+STATS_GUEST = re.compile(r"^stats: guest=(\S+)")
 BOCHS_CPU_DEFAULT = "corei7_skylake_x"
 BOCHS_CPU_NAME = re.compile(r"^[a-z0-9_]+$")
 
@@ -74,6 +80,7 @@ class Scenario:
         self.timeout = 60
         self.exit = "success"
         self.expect, self.expect_count, self.forbid, self.input = [], [], [], []
+        self.bounds = []  # (guest name or None, key, op, value)
         self.cfg = []
         self._parse()
 
@@ -113,6 +120,12 @@ class Scenario:
                 self.expect_count.append((int(count), re.compile(pattern)))
             elif key == "forbid":
                 self.forbid.append(re.compile(value))
+            elif key == "stats-bound":
+                m = STATS_BOUND.match(value)
+                if not m:
+                    raise ValueError(f"{self.path}:{n}: stats-bound needs"
+                                     " '[guest=NAME] KEY <=|>= N'")
+                self.bounds.append((m.group(1), m.group(2), m.group(3), int(m.group(4))))
             elif key == "input":
                 pattern, arrow, text = value.partition(" => ")
                 if not arrow:
@@ -329,6 +342,7 @@ def check(sc, lines, status, timed_out, qemu):
             if all(k in kv for k in ("total", "free", "freeable", "owned")) and \
                kv["free"] + kv["freeable"] + kv["owned"] != kv["total"]:
                 why.append(f"invariant broken: {l.strip()}")
+    why += check_bounds(sc, lines)
     offs = [m.group(1) for m in (POWER_OFF.match(l) for l in lines) if m]
     if not timed_out:
         if not offs:
@@ -337,6 +351,30 @@ def check(sc, lines, status, timed_out, qemu):
             why.append(f"powered off with {offs[-1]}, expected {sc.exit}")
         if qemu and status != QEMU_EXIT[sc.exit]:
             why.append(f"QEMU exit status {status}, expected {QEMU_EXIT[sc.exit]}")
+    return why
+
+
+def check_bounds(sc, lines):
+    """The scenario's stats-bound lines against every stats: line."""
+    why = []
+    for guest, key, op, value in sc.bounds:
+        what = f"guest {guest}" if guest else "the machine"
+        seen = 0
+        for l in lines:
+            if not l.startswith("stats:"):
+                continue
+            m = STATS_GUEST.match(l)
+            if (m.group(1) if m else None) != guest or (not m and "total=" not in l):
+                continue
+            kv = dict((k, int(v)) for k, v in STATS_KV.findall(l))
+            if key not in kv:
+                continue
+            seen += 1
+            if (kv[key] > value) if op == "<=" else (kv[key] < value):
+                why.append(f"stats-bound {key} {op} {value} broken for {what}: {l.strip()}")
+                break
+        if not seen:
+            why.append(f"stats-bound: no stats line of {what} carries {key}")
     return why
 
 

@@ -231,16 +231,19 @@ static void test_failed_duplicate_put_drops_old(void **state)
 	struct tmem_client_cfg cfg = plain;
 
 	cfg.flags = TMEM_CLIENT_COMPRESS;
-	cfg.limit = 1;
+	/* One data frame and a frame each of page records, objects and
+	 * zframe descriptors. */
+	cfg.limit = 4;
 	assert_int_equal(tmem_client_create(e->t, 0, &cfg), 0);
 	assert_int_equal(tmem_pool_new(e->t, 0, TMEM_POOL_PERSISTENT, NULL), 0);
-	/* Two compressible pages share the one frame the limit allows. */
+	/* Two compressible pages share the one data frame the limit allows. */
 	assert_int_equal(put_seed(e, 0, 0, 1, 0, 1), 0);
-	assert_int_equal(put_seed(e, 0, 0, 1, 1, 5), 0);
+	assert_int_equal(put_seed(e, 0, 0, 2, 0, 5), 0);
+	assert_int_equal(meta_pers_charge(&e->t->clients[0]), 4);
 	/* A random page needs a raw frame: over the limit. */
 	assert_int_equal(put_seed(e, 0, 0, 1, 0, 2), -ERR_NOSPC);
 	assert_int_equal(get_seed(e, 0, 0, 1, 0, 1), -ERR_NOENT);
-	assert_int_equal(get_seed(e, 0, 0, 1, 1, 5), 0);
+	assert_int_equal(get_seed(e, 0, 0, 2, 0, 5), 0);
 	ok(e);
 }
 
@@ -292,12 +295,18 @@ static void test_persistent_limit(void **state)
 	cfg.limit = 10;
 	assert_int_equal(tmem_client_create(e->t, 0, &cfg), 0);
 	assert_int_equal(tmem_pool_new(e->t, 0, TMEM_POOL_PERSISTENT, NULL), 0);
-	for (uint32_t i = 0; i < 10; i++)
+	/* The limit holds the records too: a frame each of page records,
+	 * objects and radix nodes, so 7 data frames. */
+	for (uint32_t i = 0; i < 7; i++)
 		assert_int_equal(put_seed(e, 0, 0, 1, i, i), 0);
+	assert_int_equal(e->t->clients[0].frames[TMEM_PERS], 7);
+	assert_int_equal(meta_pers_charge(&e->t->clients[0]), 10);
 	before = e->a.nfree;
 	/* At the limit: fails cleanly and takes no frame for it. */
-	assert_int_equal(put_seed(e, 0, 0, 1, 10, 10), -ERR_NOSPC);
+	assert_int_equal(put_seed(e, 0, 0, 1, 7, 7), -ERR_NOSPC);
+	assert_int_equal(put_seed(e, 0, 0, 2, 0, 7), -ERR_NOSPC);
 	assert_int_equal(e->a.nfree, before);
+	assert_int_equal(meta_pers_charge(&e->t->clients[0]), 10);
 	/* Replacing a page does not need more. */
 	assert_int_equal(put_seed(e, 0, 0, 1, 3, 33), 0);
 	assert_int_equal(get_seed(e, 0, 0, 1, 3, 33), 0);
@@ -732,21 +741,166 @@ static void test_stats_lines(void **state)
 	assert_int_equal(tmem_stats_client(e->t, 9, line, sizeof(line)), -ERR_NOENT);
 }
 
-static void test_metadata_counted_as_owned(void **state)
+/* Records of ephemeral pages are freeable, those of persistent pages
+ * owned and charged to their client, pool records owned by no one. */
+static void test_metadata_charged_by_kind(void **state)
 {
 	struct env *e = *state;
 	struct tmem_frame_counts fc;
+	char line[1024];
 
 	assert_int_equal(new_client(e, 0, 0), 0);
 	assert_int_equal(tmem_pool_new(e->t, 0, 0, NULL), 0);
+	assert_int_equal(tmem_pool_new(e->t, 0, TMEM_POOL_PERSISTENT, NULL), 1);
 	for (uint32_t i = 0; i < 100; i++)
 		assert_int_equal(put_seed(e, 0, 0, i, i * 77, i), 0);
 	tmem_frame_counts(e->t, &fc);
-	assert_true(fc.meta > 0);
-	assert_int_equal(fc.owned, fc.meta + fc.pers);
-	assert_int_equal(fc.freeable, fc.eph + fc.spare);
+	assert_true(fc.emeta > 0 && fc.meta > 0);
+	assert_int_equal(fc.pmeta, 0);
+	assert_int_equal(fc.owned, fc.meta + fc.pers + fc.pmeta);
+	assert_int_equal(fc.freeable, fc.eph + fc.spare + fc.emeta);
 	assert_int_equal(fc.eph, 100);
+	for (uint32_t i = 0; i < 20; i++)
+		assert_int_equal(put_seed(e, 0, 1, i, i * 77, i), 0);
+	tmem_frame_counts(e->t, &fc);
+	assert_true(fc.pmeta > 0);
+	assert_int_equal(fc.pmeta, e->t->clients[0].meta_frames[TMEM_PERS]);
+	assert_int_equal(fc.emeta, e->t->clients[0].meta_frames[TMEM_EPH]);
+	assert_true(tmem_stats_client(e->t, 0, line, sizeof(line)) > 0);
+	assert_non_null(strstr(line, " pers_meta_frames="));
+	assert_non_null(strstr(line, " eph_meta_frames="));
 	ok(e);
+	/* Freeable means it: reclaiming everything takes every ephemeral
+	 * record's frame back too. */
+	tmem_reclaim(e->t, 100000);
+	tmem_frame_counts(e->t, &fc);
+	assert_int_equal(fc.eph + fc.emeta + fc.spare, 0);
+	assert_true(fc.pmeta > 0);
+	for (uint32_t i = 0; i < 20; i++)
+		assert_int_equal(get_seed(e, 0, 1, i, i * 77, i), 0);
+	ok(e);
+}
+
+/* The attack of issue 10 in small: one page under many handles, each
+ * with its own radix nodes, costs the flooder its own limit and nothing
+ * of anyone else's. */
+static void test_metadata_flood_refused_at_limit(void **state)
+{
+	struct env *e = *state;
+	struct tmem_client_cfg flooder = plain, victim = plain;
+	struct tmem_frame_counts fc;
+	uint32_t n;
+	int r = 0;
+
+	flooder.flags = TMEM_CLIENT_DEDUP | TMEM_CLIENT_COMPRESS;
+	flooder.limit = 64;
+	victim.limit = 40;
+	assert_int_equal(tmem_client_create(e->t, 0, &flooder), 0);
+	assert_int_equal(tmem_client_create(e->t, 1, &victim), 0);
+	assert_int_equal(tmem_pool_new(e->t, 0, TMEM_POOL_PERSISTENT, NULL), 0);
+	assert_int_equal(tmem_pool_new(e->t, 1, TMEM_POOL_PERSISTENT, NULL), 0);
+	for (n = 0; n < 100000; n++) {
+		r = put_seed(e, 0, 0, n / 256, (n % 256) << 24, 7);
+		if (r)
+			break;
+	}
+	assert_int_equal(r, -ERR_NOSPC);
+	/* About 4 radix nodes (7 to a frame) a handle. */
+	assert_true(n > 50);
+	assert_true(meta_pers_charge(&e->t->clients[0]) <= flooder.limit);
+	tmem_frame_counts(e->t, &fc);
+	/* Besides its charge, only the two pool records' frame. */
+	assert_true(fc.pers + fc.pmeta <= flooder.limit);
+	ok(e);
+	for (uint32_t k = 0; k < n; k += 97)
+		assert_int_equal(get_seed(e, 0, 0, k / 256, (k % 256) << 24, 7), 0);
+	/* The victim's own limit is all there for it. */
+	for (uint32_t i = 0; i < 30; i++)
+		assert_int_equal(put_seed(e, 1, 0, 1, i, i), 0);
+	ok(e);
+	/* An ephemeral flood is freeable: a persistent put takes it back. */
+	assert_int_equal(tmem_pool_new(e->t, 0, 0, NULL), 1);
+	for (n = 0; n < 3000; n++) {
+		r = put_seed(e, 0, 1, n / 256, (n % 256) << 24, 7);
+		assert_true(r == 0 || r == -ERR_NOMEM);
+	}
+	tmem_frame_counts(e->t, &fc);
+	assert_true(fc.emeta > 0);
+	e->a.limit = e->a.total - e->a.nfree; /* nothing free any more */
+	for (uint32_t i = 30; i < 36; i++)
+		assert_int_equal(put_seed(e, 1, 0, 1, i, i), 0);
+	ok(e);
+	/* All of it, the records of evicted pages still waiting for the
+	 * sweep included, is the allocator's to take. */
+	tmem_reclaim(e->t, 100000);
+	tmem_frame_counts(e->t, &fc);
+	assert_int_equal(fc.eph + fc.emeta + fc.spare, 0);
+	assert_true(lru_empty(&e->t->dead));
+	for (uint32_t i = 0; i < 36; i++)
+		assert_int_equal(get_seed(e, 1, 0, 1, i, i), 0);
+	ok(e);
+}
+
+/* radix_new_nodes predicts exactly what radix_slot takes. */
+static void *radix_grow(void *ctx)
+{
+	return frames_get(ctx, FRAME_META);
+}
+
+static void radix_drop(void *ctx, void *value)
+{
+	(void)ctx;
+	(void)value;
+}
+
+static void test_radix_new_nodes_exact(void **state)
+{
+	struct env *e = *state;
+	struct tmem_frames *f = &e->t->frames;
+	struct slab_cache nodes;
+	struct radix_root r = { 0 };
+	uint64_t x = 99;
+	static int dummy;
+
+	slab_init(&nodes, f, sizeof(struct radix_node), FRAME_META, NULL);
+	for (unsigned round = 0; round < 5; round++) {
+		for (unsigned k = 0; k < 2000; k++) {
+			uint32_t idx;
+
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			switch (round) {
+			case 0: idx = k; break;
+			case 1: idx = (k % 256) << 24; break;
+			case 2: idx = (uint32_t)x; break;
+			case 3: idx = (uint32_t)(x % 5000) << (k % 20); break;
+			default: idx = (uint32_t)x >> (x % 32); break;
+			}
+			uint32_t want = radix_new_nodes(&r, idx);
+			uint64_t before = nodes.inuse;
+
+			assert_true(want <= RADIX_MAX_NEW_NODES);
+			assert_int_equal(slab_reserve(&nodes, RADIX_MAX_NEW_NODES, radix_grow, f), 0);
+			void **slot = radix_slot(&r, idx, &nodes);
+
+			assert_non_null(slot);
+			if (!*slot)
+				*slot = &dummy;
+			assert_int_equal(nodes.inuse - before, want);
+			assert_int_equal(radix_new_nodes(&r, idx), 0);
+			if (x % 3 == 0)
+				radix_delete(&r, idx, &nodes);
+			/* Fresh trees often: a second value turns a lone one
+			 * into a tree, the case with the most paths. */
+			if (x % 5 == 0)
+				radix_drain(&r, &nodes, radix_drop, NULL);
+		}
+		radix_drain(&r, &nodes, radix_drop, NULL);
+		assert_int_equal(nodes.inuse, 0);
+	}
+	slab_shrink(&nodes);
+	assert_int_equal(nodes.nframes, 0);
 }
 
 static void test_scrubbed_on_return(void **state)
@@ -794,7 +948,9 @@ int main(void)
 		T(test_client_destroy_drops_everything),
 		T(test_hostile_ids_stay_balanced),
 		T(test_stats_lines),
-		T(test_metadata_counted_as_owned),
+		T(test_metadata_charged_by_kind),
+		T(test_metadata_flood_refused_at_limit),
+		T(test_radix_new_nodes_exact),
 		T(test_scrubbed_on_return),
 #undef T
 	};

@@ -2,7 +2,8 @@
  * against tmem and against a plain reference model. Persistent gets must
  * return exactly the model's data; ephemeral gets the last data put or a
  * miss, never anything stale or foreign. After every operation the
- * frames balance (free + freeable + owned == total); every few thousand
+ * frames balance (free + freeable + owned == total) and every client's
+ * metadata charge matches the record frames it holds; every few thousand
  * the whole structure is rechecked. TMEM_MODEL_OPS sets the number of
  * operations (default 2000000), TMEM_MODEL_SEED the random seed. */
 #include <setjmp.h>
@@ -203,6 +204,13 @@ static void test_model(void **state)
 		one_op(m);
 		if (!arena_balanced(&m->a, &m->t))
 			fail_msg("frames out of balance after op %llu", (unsigned long long)n);
+		for (unsigned c = 0; c < CLIENTS; c++)
+			if (meta_pers_charge(&m->t.clients[c]) > cfg_of(c).limit)
+				fail_msg("client %u charged past its limit after op %llu", c,
+					 (unsigned long long)n);
+		if (tmem_check_charges(&m->t))
+			fail_msg("metadata charges wrong (check.c line %d) after op %llu",
+				 tmem_check_line, (unsigned long long)n);
 		if (n % CHECK_EVERY == 0 && tmem_check(&m->t))
 			fail_msg("tmem_check failed at line %d after op %llu",
 				 tmem_check_line, (unsigned long long)n);

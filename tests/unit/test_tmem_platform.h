@@ -7,6 +7,7 @@
 #define TEST_TMEM_PLATFORM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +121,20 @@ static inline bool arena_balanced(struct arena *a, struct tmem *t)
 	tmem_frame_counts(t, &fc);
 	return a->nfree + fc.freeable + fc.owned == a->total;
 }
+
+/* Records of one kind (a struct meta_set member) in use over every
+ * client's sets and the shared set. */
+static inline uint64_t meta_inuse(const struct tmem *t, size_t member)
+{
+	uint64_t n = ((const struct slab_cache *)((const char *)&t->shared_meta + member))->inuse;
+
+	for (unsigned c = 0; c < TMEM_MAX_CLIENTS; c++)
+		for (unsigned k = 0; k < TMEM_KINDS; k++)
+			n += ((const struct slab_cache *)
+				      ((const char *)&t->clients[c].meta[k] + member))->inuse;
+	return n;
+}
+#define META_INUSE(t, member) meta_inuse((t), offsetof(struct meta_set, member))
 
 static inline struct tmem_oid oid_of(uint64_t a, uint64_t b, uint64_t c)
 {
