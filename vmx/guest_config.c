@@ -1,5 +1,5 @@
 /* A guest's module command line: `name= mem= maxmem= weight= start=
- * disk= disk_size= tmem= tmem_dedup= tmem_compress=` for the hypervisor,
+ * disk= disk_size= tmem= tmem_dedup= tmem_compress= lapic=` for the hypervisor,
  * every other word passed through to the guest. Each value is
  * checked here; a guest with a bad configuration is refused by name. */
 #include "vmx/guest.h"
@@ -11,7 +11,7 @@
 enum guest_key {
 	KEY_NAME, KEY_MEM, KEY_MAXMEM, KEY_WEIGHT, KEY_START,
 	KEY_DISK, KEY_DISK_SIZE, KEY_TMEM, KEY_TMEM_DEDUP, KEY_TMEM_COMPRESS,
-	KEY_COUNT
+	KEY_LAPIC, KEY_COUNT
 };
 
 enum { CHOICE_ON, CHOICE_OFF };
@@ -40,6 +40,7 @@ static const struct cmdline_opt keys[KEY_COUNT] = {
 	[KEY_TMEM] = { "tmem", CMDLINE_CHOICE, on_off },
 	[KEY_TMEM_DEDUP] = { "tmem_dedup", CMDLINE_CHOICE, dedup_choices },
 	[KEY_TMEM_COMPRESS] = { "tmem_compress", CMDLINE_CHOICE, on_off },
+	[KEY_LAPIC] = { "lapic", CMDLINE_CHOICE, on_off },
 };
 
 static int strncmp_elf(const char *s)
@@ -290,6 +291,8 @@ int guest_config_parse(const char *line, struct guest_config *cfg, char *why,
 			cfg->mem = v.size;
 		else if (k == KEY_MAXMEM)
 			cfg->maxmem = v.size;
+		else if (k == KEY_LAPIC)
+			cfg->lapic = v.choice == CHOICE_ON;
 		else
 			rc = set_disk_tmem(cfg, k, &v);
 		if (rc) {
