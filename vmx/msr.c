@@ -2,10 +2,14 @@
  * only the few that are part of the guest's own state are allowed.
  * Anything else gets #GP, as on a CPU without that MSR. A value lives in
  * a VMCS field, or, for the MSRs the VMCS does not switch, in the CPU
- * itself while the guest's turn runs (vmx/vcpu_state.c saves it after). */
+ * itself while the guest's turn runs (vmx/vcpu_state.c saves it after).
+ * A guest with a vLAPIC has its x2APIC MSRs, IA32_APIC_BASE and
+ * IA32_TSC_DEADLINE answered by dev/lapic.c, which refuses with #GP what
+ * an x2APIC would. */
 #include "vmx/exit.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/msr.h"
+#include "dev/lapic.h"
 #include "vmx/vmcs.h"
 
 #define CANONICAL_SHIFT 47
@@ -85,6 +89,11 @@ enum exit_action exit_rdmsr(struct guest *g, const struct exit_info *e)
 	(void)e;
 	if (msr == MSR_IA32_TSC) {
 		v = rdtsc();
+	} else if (guest_lapic(g) && lapic_owns_msr(msr)) {
+		if (lapic_rdmsr(guest_lapic(g), msr, rdtsc(), &v)) {
+			exit_inject_gp();
+			return EXIT_RESUME;
+		}
 	} else if (r) {
 		v = r->home == IN_CPU ? rdmsr(msr) : vmcs_read(r->field);
 	} else {
@@ -104,6 +113,13 @@ enum exit_action exit_wrmsr(struct guest *g, const struct exit_info *e)
 	const struct msr_rule *r = find_rule(msr);
 
 	(void)e;
+	if (guest_lapic(g) && lapic_owns_msr(msr)) {
+		if (lapic_wrmsr(guest_lapic(g), msr, v, rdtsc()))
+			exit_inject_gp();
+		else
+			exit_skip_instruction();
+		return EXIT_RESUME;
+	}
 	if (!r || !r->writable || !value_ok(msr, v)) {
 		exit_inject_gp();
 		return EXIT_RESUME;
