@@ -4,7 +4,7 @@
  * #GP, how IRR, ISR, TPR and EOI order self-IPIs, and then takes timer
  * interrupts through its own IDT in one-shot, periodic and TSC-deadline
  * mode, waiting for each with `sti; hlt`, so the hypervisor runs the
- * other guests meanwhile. Times are checked only in ways that cannot
+ * other guests meanwhile, and once spinning with interrupts on. Times are checked only in ways that cannot
  * flake: an interrupt never comes before its deadline, a periodic timer
  * never fires more often than its period allows, and a stopped one
  * stays quiet.
@@ -280,6 +280,23 @@ static void check_deadline(uint64_t ticks)
 	enable_irqs();
 	disable_irqs();
 	rt_expect("a disarmed deadline stays quiet", count[V_DEADLINE], 2);
+}
+
+/* Spinning with IF=1 makes no exit: the interrupt can only come from
+ * the VMX-preemption timer armed for the deadline (or the slice end). */
+static void check_spinning_wait(uint64_t ticks)
+{
+	uint64_t deadline = rt_rdtsc() + ticks;
+
+	rt_wrmsr(MSR_TSC_DEADLINE, deadline);
+	enable_irqs();
+	while (count[V_DEADLINE] < 3 && rt_rdtsc() < deadline + WAIT_LIMIT * ticks)
+		;
+	disable_irqs();
+	rt_expect("deadline taken while spinning", count[V_DEADLINE], 3);
+	rt_expect_true("and not early", fired_at[V_DEADLINE] >= deadline);
+	rt_printf("apic: spinning wait took the interrupt %llu TSC ticks after its deadline\n",
+		  (unsigned long long)(fired_at[V_DEADLINE] - deadline));
 	rt_wrmsr(X2APIC(REG_LVT_TIMER), LVT_MASKED);
 }
 
@@ -319,6 +336,7 @@ int guest_main(const struct fallow_start_info *si)
 	check_one_shot(counts);
 	check_periodic(counts);
 	check_deadline(tsc_khz ? tsc_khz : 1000);
+	check_spinning_wait(tsc_khz ? tsc_khz : 1000);
 	rt_expect("no spurious interrupt", count[SPURIOUS], 0);
 	rt_printf("apic: timer interrupts one-shot=%llu periodic=%llu deadline=%llu\n",
 		  (unsigned long long)count[V_TIMER], (unsigned long long)count[V_PERIODIC],
