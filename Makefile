@@ -25,7 +25,7 @@ HV_ASFLAGS := -g -I. -D__ASSEMBLY__
 HV_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -no-pie -T linker.ld
 
 HV_SRCS := $(sort $(wildcard boot/*.S boot/*.c arch/x86_64/*.S arch/x86_64/*.c \
-	vmx/*.c vcpu/*.c dev/*.c mm/*.c tmem/*.c lib/*.c))
+	vmx/*.c vcpu/*.c dev/*.c mm/*.c tmem/*.c lib/*.c guest/load/*.c))
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 
 all: $(BUILD)/fallow.elf $(BUILD)/fallow.iso
@@ -61,7 +61,7 @@ run:
 	tools/run.sh $(BUILD)/fallow.iso
 
 # ---------------------------------------------------------------- host side
-# Arch-free code (mm/, tmem/, lib/) built for Linux with sanitizers, so the
+# Arch-free code (mm/, tmem/, lib/, guest/load/) built for Linux with sanitizers, so the
 # same files the hypervisor runs are unit-tested here.
 HOST_CC := cc
 HOST_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -70,7 +70,7 @@ HOST_CFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer $(HOST_SAN) \
 	-DFALLOW_VERSION='"$(VERSION)"'
 HOST_LDLIBS := -lcmocka
 
-HOST_LIB_SRCS := $(sort $(wildcard mm/*.c tmem/*.c lib/*.c vcpu/*.c dev/lapic*.c))
+HOST_LIB_SRCS := $(sort $(wildcard mm/*.c tmem/*.c lib/*.c guest/load/*.c vcpu/*.c dev/lapic*.c))
 HOST_LIB_OBJS := $(patsubst %,$(HOST)/obj/%.o,$(HOST_LIB_SRCS))
 HOST_LIB := $(HOST)/libfallow.a
 
@@ -97,9 +97,13 @@ $(HOST)/tests/%: tests/unit/%.c $(HOST_LIB) $(UNIT_SUPPORT) $(BUILD)/flags/host
 
 $(HOST_LIB_OBJS) $(UNIT_SUPPORT) $(UNIT_BINS): | deps-test
 
+# The environment the unit binaries run in: fragments add what a test
+# reads (mk/loader-boot.mk: the kernel test_bzimage loads) and make
+# `unit` depend on what that needs.
+UNIT_ENV :=
 unit: $(UNIT_BINS)
 	@fail=0; for t in $(UNIT_BINS); do \
-		echo "== $$t"; $$t || fail=1; done; exit $$fail
+		echo "== $$t"; env $(UNIT_ENV) $$t || fail=1; done; exit $$fail
 
 boot-tests: all | deps-test
 	python3 tests/qemu-runs/runner.py --build $(BUILD)

@@ -44,6 +44,7 @@ enum fallow_hypercall {
 	FALLOW_HC_DISK_READ = 17,        /* (sector, count, gpa) -> sectors read */
 	FALLOW_HC_DISK_WRITE = 18,       /* (sector, count, gpa) -> sectors written */
 	FALLOW_HC_CPU_TIME = 19,         /* () -> this guest's CPU time in TSC ticks */
+	FALLOW_HC_CONSOLE_READ = 20,     /* (buf, len) -> bytes typed for this guest, 0 none */
 	FALLOW_HC_COUNT             /* first number that is not a call */
 };
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Builds Fallow's Linux guest initramfs (gzip'd cpio newc, no root needed):
 # Debian's static busybox with its applets linked in /bin, linux/initramfs
-# (/init, /scripts/*) and /testdata for the bare self-test (a file and an
-# ext2 image with their md5 sums).
+# (/init, /scripts/*, /testdata/*) and generated test data: for the bare
+# self-test a file and an ext2 image with their md5 sums, for the Fallow
+# self-test the disk image's manifest and the floating-point answer.
 #   linux/mkinitramfs.sh OUT.cpio.gz
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,6 +40,18 @@ done
 mke2fs -q -F -t ext2 -b 1024 -N 64 -U clear -E root_owner=0:0 \
 	-d "$d/fsroot" "$t/fs.img" 1024 >/dev/null
 rm -rf "$d/fsroot"
+
+# What the Fallow self-test (scripts/linux-boot) checks against: the
+# manifest of the linuxtree disk image (the same mkimage.py arguments as
+# mk/images.mk, passed in LINUXTREE_ARGS) and its size in sectors, and the
+# floating-point answer of testdata/fp.awk from this very busybox.
+: "${LINUXTREE_ARGS:?set by mk/linux.mk from mk/images.mk}"
+# shellcheck disable=SC2086 # the arguments are words
+python3 "$here/../tools/mkimage.py" "$d/linuxtree.img" $LINUXTREE_ARGS \
+	--manifest "$t/linuxtree.manifest" >/dev/null
+echo $(($(stat -c %s "$d/linuxtree.img") / 512)) > "$t/linuxtree.sectors"
+rm "$d/linuxtree.img"
+"$busybox" awk -f "$t/fp.awk" > "$t/fp.expected"
 
 (cd "$d" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -9n > "$out.tmp")
 mv "$out.tmp" "$out"

@@ -10,7 +10,8 @@
 LINUX_OUT := $(BUILD)/linux
 LINUX_BZIMAGE := $(LINUX_OUT)/bzImage
 LINUX_INITRAMFS := $(LINUX_OUT)/initramfs.cpio.gz
-LINUX_INITRAMFS_INPUTS := linux/mkinitramfs.sh $(shell find linux/initramfs -type f 2>/dev/null)
+LINUX_INITRAMFS_INPUTS := linux/mkinitramfs.sh $(shell find linux/initramfs -type f 2>/dev/null) \
+	tools/mkimage.py mk/images.mk
 
 .PHONY: linux linux-kernel linux-bare-check deps-linux
 linux: linux-kernel $(LINUX_INITRAMFS)
@@ -24,7 +25,7 @@ linux-kernel: | deps-linux
 
 $(LINUX_INITRAMFS): $(LINUX_INITRAMFS_INPUTS) | deps-linux
 	@mkdir -p $(dir $@)
-	linux/mkinitramfs.sh $@
+	LINUXTREE_ARGS="$(IMAGE_ARGS_linuxtree)" linux/mkinitramfs.sh $@
 
 linux-bare-check: linux | deps-test
 	tests/linux/bare-boot.sh $(LINUX_BZIMAGE) $(LINUX_INITRAMFS) $(LINUX_OUT)

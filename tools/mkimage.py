@@ -3,7 +3,7 @@
 
     tools/mkimage.py OUT.img [--files N] [--dirs N] [--min-bytes N]
                      [--max-bytes N] [--header-percent P] [--dup-percent P]
-                     [--seed S] [--size BYTES]
+                     [--seed S] [--size BYTES] [--manifest FILE]
 
 The format is guest-abi/ABI.md, "Disk image format" (the C side is
 guest-abi/rt/disk.h): a header in sector 0, a table of 32-byte file
@@ -13,9 +13,12 @@ text lines from a fixed vocabulary), so a guest can check any page alone.
 Sizes are log-uniform in [min, max]; --header-percent of the files are
 flagged as headers; --dup-percent are copies (same seed and size) of an
 earlier file, which dedup can merge. The same arguments always give the
-same bytes.
+same bytes. --manifest writes one line per file, `MD5 SECTOR BYTES`, so a
+guest with no copy of the content formula (a shell script in Linux) can
+check what it reads against what was written.
 """
 import argparse
+import hashlib
 import math
 import struct
 import sys
@@ -132,6 +135,10 @@ def write(args):
         for s, n, _, seed, _ in files:
             out.write(content(seed, n).ljust(pages(n) * PAGE, b"\0"))
         out.truncate(total * SECTOR)
+    if args.manifest:
+        with open(args.manifest, "w") as man:
+            for s, n, _, seed, _ in files:
+                man.write(f"{hashlib.md5(content(seed, n)).hexdigest()} {s} {n}\n")
     print(f"mkimage: {args.out}: {len(files)} files, {total} sectors "
           f"({total * SECTOR >> 10} KiB), data from sector {data_sector}")
 
@@ -147,6 +154,7 @@ def main():
     ap.add_argument("--dup-percent", type=int, default=10)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--size", type=int, default=0, help="pad the image to BYTES")
+    ap.add_argument("--manifest", help="write MD5 SECTOR BYTES per file here")
     args = ap.parse_args()
     if not (args.files >= 1 and args.dirs >= 1 and 1 <= args.min_bytes <= args.max_bytes
             and args.max_bytes < 1 << 32 and 0 <= args.header_percent <= PERCENT

@@ -5,14 +5,16 @@
 # OPTIONS` line and any `module2 /boot/guests/NAME.elf OPTIONS` lines. Every
 # /boot/guests/NAME.elf it names is copied from guests/ beside KERNEL, and
 # every disk image `module2 /boot/images/NAME.img image=NAME` from images/
-# beside KERNEL (mk/images.mk builds them there).
+# beside KERNEL (mk/images.mk builds them there), and every
+# /boot/linux/NAME (the Linux guest's bzImage, initramfs) from linux/
+# beside KERNEL (`make linux`).
 set -eu
 [ $# -eq 3 ] || { echo "usage: $0 KERNEL.elf FRAGMENT.cfg OUT.iso" >&2; exit 2; }
 kernel=$1 frag=$2 out=$3
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 iso=$dir/iso
-mkdir -p "$iso/boot/grub" "$iso/boot/guests" "$iso/boot/images"
+mkdir -p "$iso/boot/grub" "$iso/boot/guests" "$iso/boot/images" "$iso/boot/linux"
 cp "$kernel" "$iso/boot/fallow.elf"
 for g in $(sed -n 's|^[[:space:]]*module2[[:space:]]\{1,\}/boot/guests/\([^[:space:]]*\).*|\1|p' "$frag" | sort -u); do
 	src=$(dirname "$kernel")/guests/$g
@@ -23,6 +25,12 @@ for i in $(sed -n 's|^[[:space:]]*module2[[:space:]]\{1,\}/boot/images/\([^[:spa
 	src=$(dirname "$kernel")/images/$i
 	[ -f "$src" ] || { echo "mkiso: $frag names /boot/images/$i but $src does not exist" >&2; exit 1; }
 	cp "$src" "$iso/boot/images/$i"
+done
+# (GRUB unpacks a gzip module unless told `module2 --nounzip`: an initramfs wants it)
+for l in $(sed -n 's|^[[:space:]]*module2[[:space:]]\{1,\}\(--nounzip[[:space:]]\{1,\}\)\{0,1\}/boot/linux/\([^[:space:]]*\).*|\2|p' "$frag" | sort -u); do
+	src=$(dirname "$kernel")/linux/$l
+	[ -f "$src" ] || { echo "mkiso: $frag names /boot/linux/$l but $src does not exist (make linux)" >&2; exit 1; }
+	cp "$src" "$iso/boot/linux/$l"
 done
 {
 	echo 'serial --unit=0 --speed=115200'

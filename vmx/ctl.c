@@ -25,6 +25,7 @@ static const struct ctl_cmd table[] = {
 	{ "start", "start NAME", "start a waiting guest now", ctl_cmd_start },
 	{ "kill", "kill NAME", "kill a guest", ctl_cmd_kill },
 	{ "pools", "pools NAME", "list a guest's tmem pools", ctl_cmd_pools },
+	{ "attach", "attach NAME", "type into a guest's console (Ctrl-A d: back)", ctl_cmd_attach },
 };
 
 #define NCOMMANDS (sizeof(table) / sizeof(table[0]))

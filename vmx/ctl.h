@@ -57,4 +57,11 @@ void ctl_cmd_thaw(const struct ctl_args *a);
 void ctl_cmd_start(const struct ctl_args *a);
 void ctl_cmd_kill(const struct ctl_args *a);
 
+/* The keyboard attached to a guest (ctl_attach.c). ctl_attach_take
+ * consumes a typed byte when a guest holds the keyboard; ctl_attach_poll
+ * shows the attached guest's partial line (its prompt). */
+void ctl_cmd_attach(const struct ctl_args *a);
+bool ctl_attach_take(char c);
+void ctl_attach_poll(void);
+
 #endif

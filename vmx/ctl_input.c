@@ -58,5 +58,7 @@ void ctl_poll(void)
 	int c;
 
 	for (unsigned i = 0; i < POLL_MAX_BYTES && (c = uart_getc()) >= 0; i++)
-		take((char)c);
+		if (!ctl_attach_take((char)c))
+			take((char)c);
+	ctl_attach_poll();
 }

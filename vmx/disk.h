@@ -37,6 +37,7 @@ struct disk_image {
 	char name[DISK_NAME_MAX];
 	const uint8_t *data;
 	uint64_t sectors; /* whole sectors of the module; a tail is ignored */
+	uint64_t bytes;   /* all of it, the tail included (an initrd's size) */
 };
 
 /* What a guest's module line asked for (vmx/guest_config.c). */

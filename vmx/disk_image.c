@@ -77,7 +77,8 @@ static void add(unsigned mod, const struct boot_module *m)
 		return;
 	}
 	im.data = phys_to_virt(m->start);
-	im.sectors = (m->end - m->start) / DISK_SECTOR_SIZE;
+	im.bytes = m->end - m->start;
+	im.sectors = im.bytes / DISK_SECTOR_SIZE;
 	images[nimages++] = im;
 	kprintf("disk: image %s: module %u, %llu sectors (%llu KiB), read-only\n", im.name,
 		mod, (unsigned long long)im.sectors,

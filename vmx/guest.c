@@ -99,22 +99,25 @@ static int give_memory(struct guest *g, char *why, size_t whylen)
 static int load(struct guest *g, const struct boot_module *mod, char *why,
 		size_t whylen)
 {
-	struct guest_image img;
-	int err = loader_load_elf(g, phys_to_virt(mod->start), mod->end - mod->start,
-				  &img, why, whylen);
+	struct guest_entry entry;
+	int err = loader_for(g->cfg.kind)->load(g, mod, &entry, why, whylen);
 
 	if (err)
 		return err;
-	int64_t cr3 = loader_build_page_tables(g);
-
-	if (cr3 < 0 || (err = loader_write_start_info(g, &img, vmx_tsc_hz))) {
-		fmt_snprintf(why, whylen, "could not write page tables or start-info");
-		return cr3 < 0 ? (int)cr3 : err;
-	}
-	err = vmcs_setup_guest(g, (uint64_t)cr3, img.entry);
+	err = vmcs_setup_guest(g, &entry);
 	if (err)
 		fmt_snprintf(why, whylen, "could not set up the VMCS (%s)", err_name(err));
 	return err;
+}
+
+/* What the guest's kind can tell from the module and configuration
+ * alone, before it is given memory. */
+static int check(const struct guest_config *cfg, const struct boot_module *mod,
+		 char *why, size_t whylen)
+{
+	const struct guest_loader *l = loader_for(cfg->kind);
+
+	return l->check ? l->check(cfg, mod, why, whylen) : 0;
 }
 
 static void release(struct guest *g)
@@ -171,7 +174,8 @@ int guest_create(struct guest *g, unsigned id, const struct boot_module *mod,
 	*g = (struct guest){ .id = id, .cfg = *cfg, .mod = mod, .target_pages = target,
 			     .cap_pages = cap, .frozen = frozen };
 	g->vcpu.vpid = (uint16_t)(id + 1); /* VPID 0 is the host's */
-	if ((err = disk_attach(&g->disk, &cfg->disk, why, sizeof(why))) ||
+	if ((err = check(cfg, mod, why, sizeof(why))) ||
+	    (err = disk_attach(&g->disk, &cfg->disk, why, sizeof(why))) ||
 	    (err = give_memory(g, why, sizeof(why))) ||
 	    (err = load(g, mod, why, sizeof(why))) ||
 	    (err = tmem_glue_guest_start(g, why, sizeof(why)))) {

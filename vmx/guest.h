@@ -77,6 +77,14 @@ enum guest_start {
 
 #define GUEST_START_AFTER_MAX_S 86400u /* a day */
 
+/* What the module is and how it starts (module option kind=): a profile
+ * chosen here, so lifecycle code never asks which. */
+enum guest_kind {
+	GUEST_KIND_ELF,   /* a Fallow ELF guest, ABI.md's start convention */
+	GUEST_KIND_LINUX, /* a bzImage, Linux's 64-bit boot protocol */
+	GUEST_KIND_COUNT
+};
+
 struct guest_config {
 	char name[FALLOW_NAME_MAX];
 	char cmdline[FALLOW_CMDLINE_MAX]; /* words for the guest */
@@ -90,6 +98,8 @@ struct guest_config {
 	bool tmem_dedup;         /* tmem_dedup=on|shared (off: false) */
 	bool tmem_dedup_shared;  /* tmem_dedup=shared: across guests, ephemeral pools */
 	bool tmem_compress;      /* tmem_compress=on|off */
+	enum guest_kind kind;    /* kind=elf|linux */
+	char initrd[DISK_NAME_MAX]; /* kind=linux initrd=NAME: an image module; "" none */
 	bool lapic;              /* lapic=on|off: a virtual x2APIC (dev/lapic.h) */
 };
 

@@ -1,7 +1,8 @@
 /* A guest's module command line: `name= mem= maxmem= weight= start=
- * disk= disk_size= tmem= tmem_dedup= tmem_compress= lapic=` for the hypervisor,
- * every other word passed through to the guest. Each value is
- * checked here; a guest with a bad configuration is refused by name. */
+ * disk= disk_size= tmem= tmem_dedup= tmem_compress= kind= initrd= lapic=`
+ * for the hypervisor, every other word passed through to the guest. Each
+ * value is checked here; a guest with a bad configuration is refused by
+ * name. */
 #include "vmx/guest.h"
 #include "lib/cmdline.h"
 #include "lib/err.h"
@@ -11,7 +12,8 @@
 enum guest_key {
 	KEY_NAME, KEY_MEM, KEY_MAXMEM, KEY_WEIGHT, KEY_START,
 	KEY_DISK, KEY_DISK_SIZE, KEY_TMEM, KEY_TMEM_DEDUP, KEY_TMEM_COMPRESS,
-	KEY_LAPIC, KEY_COUNT
+	KEY_KIND, KEY_INITRD, KEY_LAPIC,
+	KEY_COUNT
 };
 
 enum { CHOICE_ON, CHOICE_OFF };
@@ -22,6 +24,9 @@ static const char *const on_off[] = { [CHOICE_ON] = "on", [CHOICE_OFF] = "off", 
 enum { DEDUP_ON, DEDUP_OFF, DEDUP_SHARED };
 static const char *const dedup_choices[] = { [DEDUP_ON] = "on", [DEDUP_OFF] = "off",
 					     [DEDUP_SHARED] = "shared", NULL };
+
+static const char *const kind_choices[] = { [GUEST_KIND_ELF] = "elf",
+					    [GUEST_KIND_LINUX] = "linux", NULL };
 
 #define START_AFTER_PREFIX "after:"
 #define START_AFTER_PREFIX_LEN 6
@@ -40,6 +45,8 @@ static const struct cmdline_opt keys[KEY_COUNT] = {
 	[KEY_TMEM] = { "tmem", CMDLINE_CHOICE, on_off },
 	[KEY_TMEM_DEDUP] = { "tmem_dedup", CMDLINE_CHOICE, dedup_choices },
 	[KEY_TMEM_COMPRESS] = { "tmem_compress", CMDLINE_CHOICE, on_off },
+	[KEY_KIND] = { "kind", CMDLINE_CHOICE, kind_choices },
+	[KEY_INITRD] = { "initrd", CMDLINE_STRING, 0 },
 	[KEY_LAPIC] = { "lapic", CMDLINE_CHOICE, on_off },
 };
 
@@ -291,6 +298,10 @@ int guest_config_parse(const char *line, struct guest_config *cfg, char *why,
 			cfg->mem = v.size;
 		else if (k == KEY_MAXMEM)
 			cfg->maxmem = v.size;
+		else if (k == KEY_KIND)
+			cfg->kind = (enum guest_kind)v.choice;
+		else if (k == KEY_INITRD)
+			rc = copy_name(cfg->initrd, sizeof(cfg->initrd), v.str, v.len);
 		else if (k == KEY_LAPIC)
 			cfg->lapic = v.choice == CHOICE_ON;
 		else
@@ -318,6 +329,14 @@ int guest_config_parse(const char *line, struct guest_config *cfg, char *why,
 	}
 	if (!seen[KEY_NAME] && set_name(cfg, fallback_name, fallback_len)) {
 		fmt_snprintf(why, whylen, "no name= and the file name is no usable name");
+		return -ERR_INVAL;
+	}
+	/* Linux needs its interrupt controller and timer; Fallow's own
+	 * guests run without unless they ask. */
+	if (!seen[KEY_LAPIC])
+		cfg->lapic = cfg->kind == GUEST_KIND_LINUX;
+	if (cfg->initrd[0] && cfg->kind != GUEST_KIND_LINUX) {
+		fmt_snprintf(why, whylen, "initrd= needs kind=linux");
 		return -ERR_INVAL;
 	}
 	return check_sizes(cfg, seen[KEY_MEM], seen[KEY_MAXMEM], why, whylen);

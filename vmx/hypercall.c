@@ -143,6 +143,7 @@ static const struct hc_entry hc_table[FALLOW_HC_COUNT] = {
 	[FALLOW_HC_DISK_READ] = { hc_disk_read, "disk-read", HC_ANY_GUEST },
 	[FALLOW_HC_DISK_WRITE] = { hc_disk_write, "disk-write", HC_ANY_GUEST },
 	[FALLOW_HC_CPU_TIME] = { hc_cpu_time, "cpu-time", HC_ANY_GUEST },
+	[FALLOW_HC_CONSOLE_READ] = { hc_console_read, "console-read", HC_ANY_GUEST },
 };
 
 /* tmem=off takes HC_TMEM away: every tmem call is -ERR_PERM. */

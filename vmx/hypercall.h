@@ -26,6 +26,7 @@ int64_t hc_tmem_get(struct guest *g, const uint64_t *arg, enum exit_action *next
 int64_t hc_tmem_flush_page(struct guest *g, const uint64_t *arg, enum exit_action *next);
 int64_t hc_tmem_flush_object(struct guest *g, const uint64_t *arg, enum exit_action *next);
 /* hc_disk.c: the paravirtual disk */
+int64_t hc_console_read(struct guest *g, const uint64_t *arg, enum exit_action *next);
 int64_t hc_disk_info(struct guest *g, const uint64_t *arg, enum exit_action *next);
 int64_t hc_disk_read(struct guest *g, const uint64_t *arg, enum exit_action *next);
 int64_t hc_disk_write(struct guest *g, const uint64_t *arg, enum exit_action *next);

@@ -185,3 +185,47 @@ int loader_write_start_info(struct guest *g, const struct guest_image *img,
 	fmt_snprintf(si.cmdline, sizeof(si.cmdline), "%s", g->cfg.cmdline);
 	return gmem_write(g, FALLOW_START_INFO_GPA, &si, sizeof(si));
 }
+
+/* The ELF kind: ABI.md's start convention (RDI = RSI = start-info, the
+ * stack below FALLOW_STACK_TOP, CS/DS from the VMCS, no GDT). */
+#define ELF_CS_SEL 0x08u
+#define ELF_DS_SEL 0x10u
+/* Every exception exits: a guest without an IDT is killed with the
+ * vector named instead of triple-faulting silently. */
+#define ELF_EXCEPTIONS_ALL 0xffffffffu
+
+static int load_elf(struct guest *g, const struct boot_module *mod,
+		    struct guest_entry *e, char *why, size_t whylen)
+{
+	struct guest_image img;
+	int err = loader_load_elf(g, phys_to_virt(mod->start), mod->end - mod->start,
+				  &img, why, whylen);
+
+	if (err)
+		return err;
+	int64_t cr3 = loader_build_page_tables(g);
+
+	if (cr3 < 0 || (err = loader_write_start_info(g, &img, vmx_tsc_hz))) {
+		fmt_snprintf(why, whylen, "could not write page tables or start-info");
+		return cr3 < 0 ? (int)cr3 : err;
+	}
+	*e = (struct guest_entry){
+		.rip = img.entry, .rsp = FALLOW_STACK_TOP,
+		.rsi = FALLOW_START_INFO_GPA, .rdi = FALLOW_START_INFO_GPA,
+		.cr3 = (uint64_t)cr3, .cs = ELF_CS_SEL, .ds = ELF_DS_SEL,
+		.exception_bitmap = ELF_EXCEPTIONS_ALL,
+	};
+	return 0;
+}
+
+static const struct guest_loader loader_elf = { "elf", NULL, load_elf };
+
+static const struct guest_loader *const loaders[GUEST_KIND_COUNT] = {
+	[GUEST_KIND_ELF] = &loader_elf,
+	[GUEST_KIND_LINUX] = &loader_linux,
+};
+
+const struct guest_loader *loader_for(enum guest_kind kind)
+{
+	return kind < GUEST_KIND_COUNT ? loaders[kind] : NULL;
+}

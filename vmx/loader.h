@@ -27,4 +27,34 @@ int64_t loader_build_page_tables(struct guest *g);
 int loader_write_start_info(struct guest *g, const struct guest_image *img,
 			    uint64_t tsc_hz);
 
+/* How a guest's vCPU starts: what its loader chose, what the VMCS and
+ * the registers get (vmcs_setup_guest). Always 64-bit mode, paging on,
+ * interrupts off; segments flat. */
+struct guest_entry {
+	uint64_t rip, rsp, rsi, rdi;
+	uint64_t cr3;
+	uint64_t gdt_base;
+	uint16_t gdt_limit;
+	uint16_t cs, ds; /* DS = ES = FS = GS = SS */
+	uint32_t exception_bitmap; /* guest exceptions that exit (bit = vector) */
+};
+
+/* A guest kind's loader (kind= on the module line picks one). */
+struct guest_loader {
+	const char *name;
+	/* Checks the module against the configuration before the guest
+	 * gets memory, so a bad one costs nothing. NULL: nothing to check
+	 * early. 0 or a negative error with the reason in why. */
+	int (*check)(const struct guest_config *cfg, const struct boot_module *mod,
+		     char *why, size_t whylen);
+	/* Writes the module into the guest's RAM and says how it starts. */
+	int (*load)(struct guest *g, const struct boot_module *mod,
+		    struct guest_entry *entry, char *why, size_t whylen);
+};
+
+const struct guest_loader *loader_for(enum guest_kind kind);
+
+/* vmx/loader_linux.c */
+extern const struct guest_loader loader_linux;
+
 #endif

@@ -24,10 +24,7 @@
 #define AR_UNUSABLE 0x10000u
 #define SEG_LIMIT_FLAT 0xffffffffu
 #define TSS_LIMIT_MIN 0x67u
-#define GUEST_CS_SEL 0x08u
-#define GUEST_DS_SEL 0x10u
-#define GUEST_TR_SEL 0x18u
-#define EXCEPTION_BITMAP_ALL 0xffffffffu
+#define GUEST_TR_SEL 0x18u /* TR is never reloaded from a guest's GDT at entry */
 #define VMCS_LINK_NONE (~0ull)
 
 struct desc_ptr {
@@ -61,7 +58,7 @@ static uint64_t read_idt_base(void)
 	return idt.base;
 }
 
-static void setup_controls(struct guest *g)
+static void setup_controls(struct guest *g, uint32_t exception_bitmap)
 {
 	const struct vmx_controls *c = &vmx_cpu.ctl;
 
@@ -70,9 +67,8 @@ static void setup_controls(struct guest *g)
 	vmcs_write(SECONDARY_VM_EXEC_CONTROL, c->proc2);
 	vmcs_write(VM_EXIT_CONTROLS, c->exit);
 	vmcs_write(VM_ENTRY_CONTROLS, c->entry);
-	/* Every guest exception exits: a guest without an IDT is killed with
-	 * the vector named instead of triple-faulting silently. */
-	vmcs_write(EXCEPTION_BITMAP, EXCEPTION_BITMAP_ALL);
+	/* The loader says which (ELF guests: all; Linux: none). */
+	vmcs_write(EXCEPTION_BITMAP, exception_bitmap);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write(CR3_TARGET_COUNT, 0);
@@ -126,31 +122,31 @@ static void setup_segment(enum vmcs_field sel, uint16_t value, enum vmcs_field b
 	vmcs_write(ar, rights);
 }
 
-static void setup_guest_segments(void)
+static void setup_guest_segments(const struct guest_entry *e)
 {
-	setup_segment(GUEST_CS_SELECTOR, GUEST_CS_SEL, GUEST_CS_BASE, GUEST_CS_LIMIT,
+	setup_segment(GUEST_CS_SELECTOR, e->cs, GUEST_CS_BASE, GUEST_CS_LIMIT,
 		      SEG_LIMIT_FLAT, GUEST_CS_AR_BYTES, AR_CODE64);
-	setup_segment(GUEST_SS_SELECTOR, GUEST_DS_SEL, GUEST_SS_BASE, GUEST_SS_LIMIT,
+	setup_segment(GUEST_SS_SELECTOR, e->ds, GUEST_SS_BASE, GUEST_SS_LIMIT,
 		      SEG_LIMIT_FLAT, GUEST_SS_AR_BYTES, AR_DATA);
-	setup_segment(GUEST_DS_SELECTOR, GUEST_DS_SEL, GUEST_DS_BASE, GUEST_DS_LIMIT,
+	setup_segment(GUEST_DS_SELECTOR, e->ds, GUEST_DS_BASE, GUEST_DS_LIMIT,
 		      SEG_LIMIT_FLAT, GUEST_DS_AR_BYTES, AR_DATA);
-	setup_segment(GUEST_ES_SELECTOR, GUEST_DS_SEL, GUEST_ES_BASE, GUEST_ES_LIMIT,
+	setup_segment(GUEST_ES_SELECTOR, e->ds, GUEST_ES_BASE, GUEST_ES_LIMIT,
 		      SEG_LIMIT_FLAT, GUEST_ES_AR_BYTES, AR_DATA);
-	setup_segment(GUEST_FS_SELECTOR, GUEST_DS_SEL, GUEST_FS_BASE, GUEST_FS_LIMIT,
+	setup_segment(GUEST_FS_SELECTOR, e->ds, GUEST_FS_BASE, GUEST_FS_LIMIT,
 		      SEG_LIMIT_FLAT, GUEST_FS_AR_BYTES, AR_DATA);
-	setup_segment(GUEST_GS_SELECTOR, GUEST_DS_SEL, GUEST_GS_BASE, GUEST_GS_LIMIT,
+	setup_segment(GUEST_GS_SELECTOR, e->ds, GUEST_GS_BASE, GUEST_GS_LIMIT,
 		      SEG_LIMIT_FLAT, GUEST_GS_AR_BYTES, AR_DATA);
 	setup_segment(GUEST_TR_SELECTOR, GUEST_TR_SEL, GUEST_TR_BASE, GUEST_TR_LIMIT,
 		      TSS_LIMIT_MIN, GUEST_TR_AR_BYTES, AR_TSS64_BUSY);
 	setup_segment(GUEST_LDTR_SELECTOR, 0, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT, 0,
 		      GUEST_LDTR_AR_BYTES, AR_UNUSABLE);
-	vmcs_write(GUEST_GDTR_BASE, 0);
-	vmcs_write(GUEST_GDTR_LIMIT, 0);
+	vmcs_write(GUEST_GDTR_BASE, e->gdt_base);
+	vmcs_write(GUEST_GDTR_LIMIT, e->gdt_limit);
 	vmcs_write(GUEST_IDTR_BASE, 0);
 	vmcs_write(GUEST_IDTR_LIMIT, 0);
 }
 
-static void setup_guest_state(uint64_t cr3, uint64_t entry)
+static void setup_guest_state(const struct guest_entry *e)
 {
 	uint64_t cr0 = ((CR0_PE | CR0_ET | CR0_NE | CR0_PG) | vmx_cpu.cr0_fixed0) &
 		       vmx_cpu.cr0_fixed1;
@@ -158,7 +154,7 @@ static void setup_guest_state(uint64_t cr3, uint64_t entry)
 
 	vmcs_write(GUEST_CR0, cr0);
 	vmcs_write(CR0_READ_SHADOW, cr0);
-	vmcs_write(GUEST_CR3, cr3);
+	vmcs_write(GUEST_CR3, e->cr3);
 	vmcs_write(GUEST_CR4, cr4);
 	/* The guest sees CR4.VMXE clear: it is ours, not the guest's. */
 	vmcs_write(CR4_READ_SHADOW, cr4 & ~CR4_VMXE);
@@ -167,8 +163,8 @@ static void setup_guest_state(uint64_t cr3, uint64_t entry)
 	vmcs_write(GUEST_IA32_DEBUGCTL, 0);
 	vmcs_write(GUEST_DR7, DR7_INIT);
 	vmcs_write(GUEST_RFLAGS, RFLAGS_RESERVED1);
-	vmcs_write(GUEST_RSP, FALLOW_STACK_TOP);
-	vmcs_write(GUEST_RIP, entry);
+	vmcs_write(GUEST_RSP, e->rsp);
+	vmcs_write(GUEST_RIP, e->rip);
 	vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
 	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, 0);
 	vmcs_write(GUEST_ACTIVITY_STATE, 0);
@@ -176,10 +172,10 @@ static void setup_guest_state(uint64_t cr3, uint64_t entry)
 	vmcs_write(GUEST_SYSENTER_ESP, 0);
 	vmcs_write(GUEST_SYSENTER_EIP, 0);
 	vmcs_write(VMCS_LINK_POINTER, VMCS_LINK_NONE);
-	setup_guest_segments();
+	setup_guest_segments(e);
 }
 
-int vmcs_setup_guest(struct guest *g, uint64_t cr3, uint64_t entry)
+int vmcs_setup_guest(struct guest *g, const struct guest_entry *entry)
 {
 	paddr_t vmcs = frame_alloc();
 
@@ -191,11 +187,11 @@ int vmcs_setup_guest(struct guest *g, uint64_t cr3, uint64_t entry)
 	g->pages_owned++;
 	if (vmx_vmclear(vmcs) || vmx_vmptrld(vmcs))
 		return -ERR_BUSY;
-	setup_controls(g);
+	setup_controls(g, entry->exception_bitmap);
 	setup_host_state();
-	setup_guest_state(cr3, entry);
+	setup_guest_state(entry);
 	vcpu_state_init(&g->vcpu, g->id);
-	g->vcpu.gpr[GPR_RDI] = FALLOW_START_INFO_GPA;
-	g->vcpu.gpr[GPR_RSI] = FALLOW_START_INFO_GPA;
+	g->vcpu.gpr[GPR_RDI] = entry->rdi;
+	g->vcpu.gpr[GPR_RSI] = entry->rsi;
 	return 0;
 }

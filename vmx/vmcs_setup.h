@@ -5,10 +5,12 @@
 
 #include <stdint.h>
 #include "vmx/guest.h"
+#include "vmx/loader.h"
 
-/* Allocates and loads g's VMCS and writes every field. `cr3` is the
- * guest's PML4, `entry` its first RIP. 0 or a negative ERR_*. */
-int vmcs_setup_guest(struct guest *g, uint64_t cr3, uint64_t entry);
+/* Allocates and loads g's VMCS and writes every field; the guest starts
+ * as its loader said (`entry`: RIP, RSP, RSI, RDI, CR3, GDT, selectors).
+ * 0 or a negative ERR_*. */
+int vmcs_setup_guest(struct guest *g, const struct guest_entry *entry);
 
 /* Guest CR0/CR4 bits the guest may not change (fixed by VMX or by the
  * 64-bit start convention); a write that changes one exits. */

@@ -18,6 +18,11 @@ int64_t hc_console_write(const void *buf, uint64_t len)
 				 (uint64_t)(uintptr_t)buf, len, 0);
 }
 
+int64_t hc_console_read(void *buf, uint64_t len)
+{
+	return fallow_hypercall3(FALLOW_HC_CONSOLE_READ, (uint64_t)(uintptr_t)buf, len, 0);
+}
+
 int64_t hc_yield(void)
 {
 	return fallow_hypercall3(FALLOW_HC_YIELD, 0, 0, 0);

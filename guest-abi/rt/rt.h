@@ -31,6 +31,7 @@ static inline int64_t fallow_hypercall3(uint64_t nr, uint64_t a0, uint64_t a1,
 int64_t hc_abi_version(void);
 int64_t hc_abi_info(struct fallow_abi_info *out);
 int64_t hc_console_write(const void *buf, uint64_t len);
+int64_t hc_console_read(void *buf, uint64_t len);
 int64_t hc_yield(void);
 __attribute__((noreturn)) void hc_exit(int status);
 int64_t hc_time(struct fallow_time *out);

@@ -13,7 +13,8 @@ A scenario is a file tests/qemu-runs/scenarios/NAME.scn:
     expect-count: N REGEX         (must match exactly N lines)
     forbid: REGEX                 (must match no line; repeatable)
     input: REGEX => TEXT          (once a line matches REGEX, type TEXT and
-                                   Enter on the serial console; in order)
+                                   Enter on the serial console; in order;
+                                   \\xNN in TEXT types that byte, e.g. \\x01)
     cfg:
     multiboot2 /boot/fallow.elf OPTIONS
     module2 /boot/guests/NAME.elf OPTIONS
@@ -116,6 +117,7 @@ class Scenario:
                 pattern, arrow, text = value.partition(" => ")
                 if not arrow:
                     raise ValueError(f"{self.path}:{n}: input needs 'REGEX => TEXT'")
+                text = re.sub(r"\\x([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), text)
                 self.input.append((re.compile(pattern), text))
             else:
                 raise ValueError(f"{self.path}:{n}: unknown or bad '{line}'")

@@ -2,6 +2,7 @@
 format"), byte for byte, and the same bytes for the same arguments. The
 C side of the content formula (guest-abi/rt/disk_image.c) is checked
 against these images by the disk-* boot scenarios."""
+import hashlib
 import os
 import struct
 import subprocess
@@ -90,6 +91,19 @@ class MkimageTest(unittest.TestCase):
         self.assertEqual(padded[:len(plain)].rstrip(b"\0")[48:], plain.rstrip(b"\0")[48:])
         self.assertEqual(padded[len(plain):], bytes(8 * PAGE))
         self.assertEqual(parse(padded)[0]["total"], len(padded) // SECTOR)
+
+    def test_manifest_matches_image_bytes(self):
+        man = self.path("m.txt")
+        img = build(self.path("m.img"), "--files", "9", "--dup-percent", "30",
+                    "--manifest", man)
+        _, files = parse(img)
+        with open(man) as f:
+            lines = [ln.split() for ln in f]
+        self.assertEqual(len(lines), len(files))
+        for (md5, sector, nbytes), f in zip(lines, files):
+            self.assertEqual((int(sector), int(nbytes)), (f[0], f[1]))
+            data = img[int(sector) * SECTOR:int(sector) * SECTOR + int(nbytes)]
+            self.assertEqual(hashlib.md5(data).hexdigest(), md5)
 
 
 if __name__ == "__main__":

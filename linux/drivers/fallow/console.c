@@ -10,9 +10,9 @@
  * Chosen over an emulated 8250 on COM1: one exit per write instead of one
  * per byte and register, no UART for the hypervisor to model (divisor
  * latch, FIFO, modem lines, the probe's scratch tests) and no interrupt
- * line (hvc polls). Input: ABI version 1 has no call that reads console
- * input, so get_chars finds none; the hypervisor's input call lands in
- * fallow_get_chars alone.
+ * line (hvc polls). Input: FALLOW_HC_CONSOLE_READ returns what was typed
+ * while Fallow's console keyboard is attached to this guest (`attach
+ * NAME`), nothing otherwise; hvc's poll, on its timer, asks for it.
  */
 #include <linux/console.h>
 #include <linux/init.h>
@@ -30,6 +30,10 @@
 
 static char bounce[BOUNCE_BYTES];
 static DEFINE_RAW_SPINLOCK(bounce_lock);
+/* Input lands in its own buffer: reads and writes need not wait on each
+ * other. hvc asks for at most N_INBUF bytes at a time. */
+static char in_bounce[BOUNCE_BYTES];
+static DEFINE_RAW_SPINLOCK(in_lock);
 
 /* Writes len bytes; returns how many went (all, unless Fallow refused). */
 static int fallow_console_write_bytes(const char *buf, int len)
@@ -62,7 +66,16 @@ static int fallow_put_chars(u32 vtermno, const char *buf, int count)
 
 static int fallow_get_chars(u32 vtermno, char *buf, int count)
 {
-	return 0;
+	unsigned long flags;
+	long r;
+
+	raw_spin_lock_irqsave(&in_lock, flags);
+	r = fallow_hypercall3(FALLOW_HC_CONSOLE_READ, fallow_gpa(in_bounce),
+			      min(count, BOUNCE_BYTES), 0);
+	if (r > 0)
+		memcpy(buf, in_bounce, r);
+	raw_spin_unlock_irqrestore(&in_lock, flags);
+	return r > 0 ? r : 0;
 }
 
 static const struct hv_ops fallow_hv_ops = {
