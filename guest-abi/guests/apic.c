@@ -8,8 +8,9 @@
  * flake: an interrupt never comes before its deadline, a periodic timer
  * never fires more often than its period allows, and a stopped one
  * stays quiet.
- * Command line: `off` instead checks a guest without a vLAPIC (lapic=off):
- * no x2APIC in CPUID, #GP for its MSRs. */
+ * Command line: sleep_ms=N ends with one HLT that long; `off` instead
+ * checks a guest without a vLAPIC (lapic=off): no x2APIC in CPUID, #GP
+ * for its MSRs. */
 #include "guest-abi/rt/check.h"
 #include "guest-abi/rt/cpu.h"
 #include "guest-abi/rt/rt.h"
@@ -300,6 +301,22 @@ static void check_spinning_wait(uint64_t ticks)
 	rt_wrmsr(X2APIC(REG_LVT_TIMER), LVT_MASKED);
 }
 
+/* One long HLT: once the other guests are done, nothing runs until the
+ * deadline and the hypervisor idles to it (the summary's skipped_ms). */
+static void check_long_sleep(uint64_t ms)
+{
+	if (!ms)
+		return;
+	uint64_t start = rt_rdtsc(), counts = ms * apic_khz;
+
+	rt_wrmsr(X2APIC(REG_LVT_TIMER), V_TIMER);
+	rt_wrmsr(X2APIC(REG_TIMER_INITIAL), counts);
+	rt_expect_true("long one-shot fired", wait_for(V_TIMER, 2));
+	rt_expect_true("long one-shot not early",
+		       fired_at[V_TIMER] - start >= counts * tsc_per_count());
+	rt_printf("apic: slept %llu ms in HLT\n", (unsigned long long)ms);
+}
+
 static int check_off(void)
 {
 	struct rt_cpuid f = rt_cpuid(1, 0);
@@ -337,6 +354,7 @@ int guest_main(const struct fallow_start_info *si)
 	check_periodic(counts);
 	check_deadline(tsc_khz ? tsc_khz : 1000);
 	check_spinning_wait(tsc_khz ? tsc_khz : 1000);
+	check_long_sleep(rt_cmdline_u64("sleep_ms", 0));
 	rt_expect("no spurious interrupt", count[SPURIOUS], 0);
 	rt_printf("apic: timer interrupts one-shot=%llu periodic=%llu deadline=%llu\n",
 		  (unsigned long long)count[V_TIMER], (unsigned long long)count[V_PERIODIC],
