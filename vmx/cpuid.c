@@ -67,8 +67,10 @@ static void features(struct cpuid_regs *r, uint64_t allowed, uint64_t cr4,
 		     const struct lapic *l)
 {
 	apic_features(r, l);
-	/* No nested VMX, no PERF_CAPABILITIES; say a hypervisor is here. */
-	r->ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_PDCM | CPUID_1_ECX_OSXSAVE);
+	/* No nested VMX, no PERF_CAPABILITIES, no MONITOR/MWAIT (they exit
+	 * and are #UD: an idle guest halts); say a hypervisor is here. */
+	r->ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_PDCM | CPUID_1_ECX_OSXSAVE |
+		    CPUID_1_ECX_MONITOR);
 	r->ecx |= CPUID_1_ECX_HYPERVISOR;
 	if (!fpu_has_xsave())
 		r->ecx &= ~CPUID_1_ECX_XSAVE;

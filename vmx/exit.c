@@ -154,6 +154,16 @@ static enum exit_action on_hlt(struct guest *g, const struct exit_info *e)
 	return EXIT_YIELD;
 }
 
+/* CPUID says there is no MONITOR/MWAIT, and a CPU without them raises
+ * #UD: a guest that idles with MWAIT anyway learns it at once. */
+static enum exit_action on_monitor_mwait(struct guest *g, const struct exit_info *e)
+{
+	(void)g;
+	(void)e;
+	exit_inject_ud();
+	return EXIT_RESUME;
+}
+
 static enum exit_action on_ept(struct guest *g, const struct exit_info *e)
 {
 	uint64_t gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
@@ -195,6 +205,8 @@ static const struct exit_entry exit_table[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_RDPMC] = { on_rdpmc, 0 },
 	[EXIT_REASON_XSETBV] = { exit_xsetbv, 0 },
 	[EXIT_REASON_HLT] = { on_hlt, 0 },
+	[EXIT_REASON_MWAIT] = { on_monitor_mwait, 0 },
+	[EXIT_REASON_MONITOR] = { on_monitor_mwait, 0 },
 	[EXIT_REASON_VMCALL] = { exit_vmcall, 0 },
 	[EXIT_REASON_CR_ACCESS] = { exit_cr_access, 1 },
 	[EXIT_REASON_IO_INSTRUCTION] = { exit_io, 1 },

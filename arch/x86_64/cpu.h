@@ -151,6 +151,7 @@ static inline __attribute__((noreturn)) void cpu_halt_forever(void)
 
 /* CPUID leaves and bits Fallow reads, SDM vol. 2A "CPUID". */
 #define CPUID_LEAF_FEATURES 0x1u
+#define CPUID_1_ECX_MONITOR (1u << 3) /* MONITOR/MWAIT */
 #define CPUID_1_ECX_VMX (1u << 5)
 #define CPUID_1_ECX_FMA (1u << 12)
 #define CPUID_1_ECX_X2APIC (1u << 21)

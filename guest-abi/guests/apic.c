@@ -44,7 +44,12 @@
 #define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
 #define CPUID_1_EDX_APIC (1u << 9)
 #define VECTOR_GP 13u
+#define VECTOR_UD 6u
 #define WRMSR_LEN 2u
+#define MWAIT_LEN 3u
+#define MSR_MISC_ENABLE 0x1a0u
+#define MISC_ENABLE_GUEST 0x1801ull /* fast strings, no BTS, no PEBS */
+#define CPUID_1_ECX_MONITOR (1u << 3)
 #define RDMSR_LEN 2u
 #define V_TIMER 0x30u
 #define V_PERIODIC 0x31u
@@ -75,6 +80,17 @@ static void do_rdmsr(uint64_t msr, uint64_t unused)
 
 	(void)unused;
 	__asm__ volatile(".byte 0x0f, 0x32" /* rdmsr */ : "=a"(lo), "=d"(hi) : "c"((uint32_t)msr));
+}
+
+static void do_mwait(uint64_t hints, uint64_t ext)
+{
+	__asm__ volatile(".byte 0x0f, 0x01, 0xc9" /* mwait */ ::"a"(hints), "c"(ext));
+}
+
+static void do_monitor(uint64_t addr, uint64_t unused)
+{
+	(void)unused;
+	__asm__ volatile(".byte 0x0f, 0x01, 0xc8" /* monitor */ ::"a"(addr), "c"(0), "d"(0));
 }
 
 static bool gp_on_write(uint32_t msr, uint64_t v)
@@ -147,6 +163,21 @@ static void check_cpuid(void)
 	rt_expect("leaf 0x16 base MHz", l16.eax, tsc_khz / 1000);
 	rt_printf("apic: TSC %llu kHz, APIC timer %llu kHz\n", (unsigned long long)tsc_khz,
 		  (unsigned long long)apic_khz);
+}
+
+/* What Linux meets before it has an IDT, and its idle loop. */
+static void check_platform(void)
+{
+	uint64_t traps = rt_trap_count;
+
+	rt_expect("IA32_MISC_ENABLE", rt_rdmsr(MSR_MISC_ENABLE), MISC_ENABLE_GUEST);
+	rt_wrmsr(MSR_MISC_ENABLE, MISC_ENABLE_GUEST);
+	rt_expect("writing IA32_MISC_ENABLE back is no fault", rt_trap_count, traps);
+	rt_expect_true("changing IA32_MISC_ENABLE is #GP", gp_on_write(MSR_MISC_ENABLE, 0));
+	rt_expect_true("CPUID.1 MONITOR/MWAIT clear", !(rt_cpuid(1, 0).ecx & CPUID_1_ECX_MONITOR));
+	rt_expect_true("MONITOR is #UD", rt_trap_raises(do_monitor, FALLOW_STACK_BOTTOM, 0,
+							 MWAIT_LEN, VECTOR_UD));
+	rt_expect_true("MWAIT is #UD", rt_trap_raises(do_mwait, 0, 0, MWAIT_LEN, VECTOR_UD));
 }
 
 static void check_registers(void)
@@ -344,6 +375,7 @@ int guest_main(const struct fallow_start_info *si)
 		rt_irq_set(v, on_irq);
 	rt_irq_set(SPURIOUS, on_irq);
 	check_cpuid();
+	check_platform();
 	check_registers();
 	check_priorities();
 	/* A millisecond per timer: long beside a guest's slice under Bochs,
