@@ -14,6 +14,7 @@ static const char *const names[ERR_MAX] = {
 	[ERR_BUSY] = "EBUSY",
 	[ERR_NOSYS] = "ENOSYS",
 	[ERR_FROZEN] = "EFROZEN",
+	[ERR_AGAIN] = "EAGAIN",
 };
 
 const char *err_name(int err)

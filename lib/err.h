@@ -1,6 +1,6 @@
 /* Error codes shared by every module. Functions return 0 (or a count)
  * on success and one of these, negated, on failure, so callers can
- * propagate them unchanged. The guest ABI reuses the same numbers. */
+ * propagate them unchanged. The guest ABI reuses the same numbers, ERR_AGAIN excepted. */
 #ifndef FALLOW_LIB_ERR_H
 #define FALLOW_LIB_ERR_H
 
@@ -17,6 +17,10 @@ enum fallow_err {
 	ERR_BUSY = 10,   /* resource in use or frozen */
 	ERR_NOSYS = 11,  /* no such operation */
 	ERR_FROZEN = 12, /* the console froze this guest's tmem puts */
+	/* Internal, never a guest's RAX: the work was cut short to bound one
+	 * call, and the caller comes back for the rest (a hypercall
+	 * continuation: vmx/hypercall.c re-runs the guest's VMCALL). */
+	ERR_AGAIN = 13,
 	ERR_MAX
 };
 

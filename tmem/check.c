@@ -124,7 +124,7 @@ static void check_blob(struct tmem_blob *b, unsigned bucket, struct tally *tl)
 	uint32_t refs = 0;
 
 	tl->blobs++;
-	CHECK(tl, dedup_bucket_index(b->fp) == bucket);
+	CHECK(tl, dedup_bucket_index(b->fp) == bucket && !(b->lru.flags & LRU_F_DEAD));
 	for (struct tmem_lru *e = b->refs.next; e != &b->refs; e = e->next) {
 		CHECK(tl, ((struct tmem_page *)(void *)e)->data == b);
 		refs++;
@@ -136,6 +136,25 @@ static void check_blob(struct tmem_blob *b, unsigned bucket, struct tally *tl)
 		tl->lru_entries[b->lru.client]++;
 	if (!(b->lru.flags & LRU_F_ZPAGE))
 		tl->raw_frames[b->lru.client]++;
+}
+
+/* Evicted blobs: no data, no frame, no LRU place, only pages waiting for
+ * the sweep, and never persistent ones. */
+static void check_dead(struct tmem *t, struct tally *tl)
+{
+	for (struct tmem_lru *e = t->dead.next; e != &t->dead; e = e->next) {
+		struct tmem_blob *b = (struct tmem_blob *)(void *)e;
+		uint32_t refs = 0;
+
+		tl->blobs++;
+		CHECK(tl, e->kind == LRU_BLOB && (e->flags & LRU_F_DEAD) &&
+			  !(e->flags & LRU_F_PERS) && !b->data);
+		for (struct tmem_lru *r = b->refs.next; r != &b->refs; r = r->next) {
+			CHECK(tl, ((struct tmem_page *)(void *)r)->data == b);
+			refs++;
+		}
+		CHECK(tl, refs == b->nrefs && refs > 0);
+	}
 }
 
 static void check_blobs(struct tmem *t, struct tally *tl)
@@ -195,6 +214,7 @@ int tmem_check(struct tmem *t)
 		if (t->shared[i])
 			check_pool(t, t->shared[i], tl);
 	check_blobs(t, tl);
+	check_dead(t, tl);
 	for (unsigned cid = 0; cid < TMEM_MAX_CLIENTS; cid++) {
 		struct tmem_client *c = &t->clients[cid];
 

@@ -81,27 +81,61 @@ int tmem_client_configure(struct tmem *t, unsigned cid, const struct tmem_client
 	return err;
 }
 
-void client_destroy_locked(struct tmem *t, struct tmem_client *c)
+int client_destroy_step(struct tmem *t, struct tmem_client *c)
 {
+	uint32_t budget = TMEM_WORK_BUDGET;
+
 	for (unsigned id = 0; id < TMEM_MAX_POOLS; id++)
-		if (c->pools[id])
-			pool_destroy(t, c, id);
+		if (c->pools[id] && pool_destroy(t, c, id, &budget))
+			return -ERR_AGAIN;
 	/* What is left is ephemeral data it put into shared pools or blobs
 	 * other clients' pages refer to: all of it is on its LRU. */
-	while (!lru_empty(&c->lru))
+	for (; budget && !lru_empty(&c->lru); budget--)
 		evict_entry(t, c->lru.next);
+	/* Its evicted blobs' pages are still charged to it until swept; the
+	 * sweep is global, so others' dead pages may go first. */
+	while (budget && (c->pages[TMEM_EPH] || c->pages[TMEM_PERS])) {
+		uint32_t n = evict_sweep(t, budget);
+
+		if (!n)
+			return -ERR_CORRUPT; /* charged pages that no index holds */
+		budget -= n;
+	}
+	if (!lru_empty(&c->lru) || c->pages[TMEM_EPH] || c->pages[TMEM_PERS])
+		return -ERR_AGAIN;
 	c->active = false;
+	return 0;
+}
+
+static int destroy_locked(struct tmem *t, unsigned cid, bool all)
+{
+	int err = 0;
+	struct tmem_client *c = client_lookup(t, cid, &err);
+
+	if (!c)
+		return err;
+	do
+		err = client_destroy_step(t, c);
+	while (err == -ERR_AGAIN && all);
+	return err;
+}
+
+int tmem_client_destroy_some(struct tmem *t, unsigned cid)
+{
+	int err;
+
+	tmem_lock(t);
+	err = destroy_locked(t, cid, false);
+	tmem_unlock(t);
+	return err;
 }
 
 int tmem_client_destroy(struct tmem *t, unsigned cid)
 {
-	struct tmem_client *c;
-	int err = 0;
+	int err;
 
 	tmem_lock(t);
-	c = client_lookup(t, cid, &err);
-	if (c)
-		client_destroy_locked(t, c);
+	err = destroy_locked(t, cid, true);
 	tmem_unlock(t);
 	return err;
 }

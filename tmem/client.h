@@ -56,7 +56,9 @@ struct tmem;
 struct tmem_client *client_lookup(struct tmem *t, unsigned cid, int *err);
 unsigned client_id(const struct tmem *t, const struct tmem_client *c);
 bool client_granted(const struct tmem_client *c, const struct tmem_uuid *u);
-/* Frees everything the client holds and marks it inactive. */
-void client_destroy_locked(struct tmem *t, struct tmem_client *c);
+/* Frees at most TMEM_WORK_BUDGET pages of what the client holds; once
+ * nothing is left it marks the client inactive and returns 0, before
+ * that -ERR_AGAIN. */
+int client_destroy_step(struct tmem *t, struct tmem_client *c);
 
 #endif

@@ -21,6 +21,7 @@ enum lru_kind {
 #define LRU_F_PERS 0x02u   /* persistent data: never on an LRU */
 #define LRU_F_ZPAGE 0x04u  /* data is a compressed chunk in a zframe */
 #define LRU_F_BLOB 0x08u   /* page: data is a shared blob */
+#define LRU_F_DEAD 0x10u   /* blob: evicted, data gone, pages not yet swept */
 
 struct tmem_lru {
 	struct tmem_lru *prev, *next;

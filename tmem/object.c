@@ -108,3 +108,17 @@ uint32_t obj_destroy(struct tmem *t, struct tmem_obj *o)
 	obj_free(t, o);
 	return n;
 }
+
+uint32_t obj_destroy_some(struct tmem *t, struct tmem_obj *o, uint32_t *budget)
+{
+	uint32_t left = o->npages, n = 0;
+
+	/* The last page_remove frees o: it is not touched after that. */
+	while (left && n < *budget) {
+		left--;
+		n++;
+		page_remove(t, radix_first(&o->pages));
+	}
+	*budget -= n;
+	return n;
+}

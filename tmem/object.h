@@ -46,5 +46,8 @@ struct tmem_obj *obj_get(struct tmem *t, struct tmem_pool *p, const struct tmem_
 void page_remove(struct tmem *t, struct tmem_page *pg);
 /* Removes every page of obj and obj itself; returns how many pages. */
 uint32_t obj_destroy(struct tmem *t, struct tmem_obj *obj);
+/* Removes at most *budget pages of obj, taking them off *budget; obj
+ * itself goes with its last page. Returns how many pages went. */
+uint32_t obj_destroy_some(struct tmem *t, struct tmem_obj *obj, uint32_t *budget);
 
 #endif

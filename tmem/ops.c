@@ -128,6 +128,10 @@ static int get_locked(struct tmem *t, struct tmem_client *c, struct tmem_pool *p
 	int err;
 
 	TMEM_COUNT(t, c, p, gets);
+	if (pg && page_dead(pg)) {
+		page_remove(t, pg); /* evicted: the sweep's work, done here */
+		pg = NULL;
+	}
 	if (!pg) {
 		TMEM_COUNT(t, c, p, misses);
 		return -ERR_NOENT;
@@ -178,17 +182,19 @@ int tmem_flush_page(struct tmem *t, unsigned cid, unsigned pool,
 
 		err = 0;
 		if (pg) {
+			/* An evicted page is gone already: not flushed here. */
+			err = !page_dead(pg);
 			page_remove(t, pg);
-			TMEM_COUNT(t, c, p, flushes);
-			err = 1;
+			if (err)
+				TMEM_COUNT(t, c, p, flushes);
 		}
 	}
 	tmem_unlock(t);
 	return err;
 }
 
-int tmem_flush_object(struct tmem *t, unsigned cid, unsigned pool,
-		      const struct tmem_oid *oid)
+int tmem_flush_object_some(struct tmem *t, unsigned cid, unsigned pool,
+			   const struct tmem_oid *oid, uint64_t *flushed)
 {
 	struct tmem_client *c = NULL;
 	struct tmem_pool *p;
@@ -198,13 +204,29 @@ int tmem_flush_object(struct tmem *t, unsigned cid, unsigned pool,
 	p = resolve(t, cid, pool, oid, &c, &err);
 	if (p) {
 		struct tmem_obj *o = obj_find(p, oid);
+		uint32_t budget = TMEM_WORK_BUDGET;
 
 		err = 0;
 		if (o) {
-			TMEM_COUNT(t, c, p, obj_flushes);
-			err = (int)obj_destroy(t, o);
+			uint32_t left = o->npages;
+			uint32_t n = obj_destroy_some(t, o, &budget);
+
+			/* One flush counted per object, on the step that ends it. */
+			if (n == left)
+				TMEM_COUNT(t, c, p, obj_flushes);
+			*flushed += n;
+			err = n == left ? 0 : -ERR_AGAIN;
 		}
 	}
 	tmem_unlock(t);
 	return err;
+}
+
+int tmem_flush_object(struct tmem *t, unsigned cid, unsigned pool,
+		      const struct tmem_oid *oid)
+{
+	uint64_t n = 0;
+	int err = tmem_flush_object_some(t, cid, pool, oid, &n);
+
+	return err ? err : (int)n;
 }

@@ -103,32 +103,44 @@ int pool_new(struct tmem *t, struct tmem_client *c, uint32_t flags,
 	return id;
 }
 
-static void pool_free(struct tmem *t, struct tmem_pool *p)
+/* Empties p by at most *budget pages; true once it holds nothing. */
+static bool pool_drain_some(struct tmem *t, struct tmem_pool *p, uint32_t *budget)
 {
 	struct avl_node *n;
 
-	for (unsigned i = 0; i < POOL_OBJ_BUCKETS; i++)
-		while ((n = p->objs[i].root) != NULL)
-			obj_destroy(t, avl_entry(n, struct tmem_obj, node));
-	if (p->flags & TMEM_POOL_SHARED)
-		t->shared[p->shared_slot] = NULL;
-	slab_free(&t->pools, p);
+	for (unsigned i = 0; i < POOL_OBJ_BUCKETS; i++) {
+		while ((n = p->objs[i].root) != NULL) {
+			if (!*budget)
+				return false;
+			obj_destroy_some(t, avl_entry(n, struct tmem_obj, node), budget);
+		}
+	}
+	return true;
 }
 
-int pool_destroy(struct tmem *t, struct tmem_client *c, unsigned id)
+int pool_destroy(struct tmem *t, struct tmem_client *c, unsigned id, uint32_t *budget)
 {
 	int err = 0;
 	struct tmem_pool *p = pool_lookup(c, id, &err);
+	uint64_t bit = 1ull << client_id(t, c);
 
 	if (!p)
 		return err;
-	c->pools[id] = NULL;
-	if (p->flags & TMEM_POOL_SHARED) {
-		p->members &= ~(1ull << client_id(t, c));
-		if (p->members)
-			return 0;
+	/* Leaving a shared pool others still use costs nothing; the last one
+	 * out empties it. */
+	if ((p->flags & TMEM_POOL_SHARED) && (p->members & ~bit)) {
+		p->members &= ~bit;
+		c->pools[id] = NULL;
+		return 0;
 	}
-	pool_free(t, p);
+	/* Until it is empty the pool stays where it was: the caller comes
+	 * back to the same id for the rest. */
+	if (!pool_drain_some(t, p, budget))
+		return -ERR_AGAIN;
+	c->pools[id] = NULL;
+	if (p->flags & TMEM_POOL_SHARED)
+		t->shared[p->shared_slot] = NULL;
+	slab_free(&t->pools, p);
 	return 0;
 }
 
@@ -152,9 +164,11 @@ int tmem_pool_destroy(struct tmem *t, unsigned cid, unsigned pool)
 	int ret = 0;
 
 	tmem_lock(t);
+	uint32_t budget = TMEM_WORK_BUDGET;
+
 	c = client_lookup(t, cid, &ret);
 	if (c)
-		ret = pool_destroy(t, c, pool);
+		ret = pool_destroy(t, c, pool, &budget);
 	tmem_unlock(t);
 	return ret;
 }

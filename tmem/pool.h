@@ -45,6 +45,9 @@ static inline int pool_kind(const struct tmem_pool *p)
 struct tmem_pool *pool_lookup(struct tmem_client *c, unsigned id, int *err);
 int pool_new(struct tmem *t, struct tmem_client *c, uint32_t flags,
 	     const struct tmem_uuid *uuid);
-int pool_destroy(struct tmem *t, struct tmem_client *c, unsigned id);
+/* Empties pool id by at most *budget pages (taken off it) and, once it
+ * is empty, frees it (a shared pool: leaves it, the last one out frees
+ * it). 0 when done, -ERR_AGAIN while pages are left, or a lookup error. */
+int pool_destroy(struct tmem *t, struct tmem_client *c, unsigned id, uint32_t *budget);
 
 #endif

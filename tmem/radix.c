@@ -137,6 +137,28 @@ void *radix_delete(struct radix_root *r, uint32_t index, struct slab_cache *node
 	return old;
 }
 
+void *radix_first(const struct radix_root *r)
+{
+	const struct radix_node *n = r->root;
+
+	if (r->height == 0 || !n)
+		return r->root;
+	/* Nodes left empty are freed, so a non-empty slot always leads to a
+	 * value; an empty root that only stands for a taller tree has none. */
+	for (uint32_t level = r->height; level > 0; level--) {
+		unsigned i = 0;
+
+		while (i < RADIX_SLOTS && !n->slot[i])
+			i++;
+		if (i == RADIX_SLOTS)
+			return NULL;
+		if (level == 1)
+			return n->slot[i];
+		n = n->slot[i];
+	}
+	return NULL;
+}
+
 static void drain_node(struct radix_node *n, uint32_t level,
 		       struct slab_cache *nodes,
 		       void (*fn)(void *ctx, void *value), void *ctx)

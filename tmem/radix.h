@@ -38,6 +38,9 @@ void **radix_slot(struct radix_root *r, uint32_t index, struct slab_cache *nodes
 /* Empties the slot for index and frees nodes left empty; returns what
  * it held (NULL if nothing). */
 void *radix_delete(struct radix_root *r, uint32_t index, struct slab_cache *nodes);
+/* The value with the lowest index, or NULL when r is empty: a caller
+ * emptying r a bounded number of values at a time takes these. */
+void *radix_first(const struct radix_root *r);
 /* Calls fn on every value, freeing all nodes; r is empty afterwards. fn
  * must not touch r. */
 void radix_drain(struct radix_root *r, struct slab_cache *nodes,

@@ -151,12 +151,21 @@ static void blob_attach(struct tmem_blob *b, struct tmem_page *pg)
 	b->nrefs++;
 }
 
-static void blob_free(struct tmem *t, struct tmem_blob *b)
+void blob_drop_data(struct tmem *t, struct tmem_blob *b)
 {
 	dedup_remove(t, b);
 	if (b->lru.flags & LRU_F_LINKED)
 		lru_del(&b->lru);
 	release_bytes(t, b->data, b->zoff, b->lru.flags, b->lru.client);
+	b->data = NULL;
+}
+
+static void blob_free(struct tmem *t, struct tmem_blob *b)
+{
+	if (b->lru.flags & LRU_F_DEAD)
+		lru_del(&b->lru); /* off t->dead; its data went when it died */
+	else
+		blob_drop_data(t, b);
 	slab_free(&t->blobs, b);
 }
 
@@ -237,6 +246,8 @@ int load_page(struct tmem *t, const struct tmem_page *pg, void *dst)
 	uint8_t flags = pg->lru.flags;
 
 	(void)t;
+	if (page_dead(pg))
+		return -ERR_NOENT;
 	if (flags & LRU_F_BLOB) {
 		const struct tmem_blob *b = data;
 

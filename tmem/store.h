@@ -4,6 +4,7 @@
 #define FALLOW_TMEM_STORE_H
 
 #include "tmem/client.h"
+#include "tmem/dedup.h"
 #include "tmem/object.h"
 #include "tmem/pool.h"
 
@@ -14,9 +15,22 @@ int store_reserve(struct tmem *t);
 /* Stores src as pg's data (pg has none). May evict other data. */
 int store_page(struct tmem *t, struct tmem_client *c, struct tmem_pool *p,
 	       struct tmem_page *pg, const void *src);
+/* 0, -ERR_CORRUPT, or -ERR_NOENT for a page whose blob was evicted. */
 int load_page(struct tmem *t, const struct tmem_page *pg, void *dst);
 /* Drops pg's data (and its LRU place); pg keeps its index slot. */
 void release_page_data(struct tmem *t, struct tmem_page *pg);
+
+/* A page whose shared blob was evicted (evict.c): its data is gone, the
+ * record waits for the sweep, and every lookup takes it for a miss. */
+static inline bool page_dead(const struct tmem_page *pg)
+{
+	return (pg->lru.flags & LRU_F_BLOB) &&
+	       (((const struct tmem_blob *)pg->data)->lru.flags & LRU_F_DEAD);
+}
+
+/* Takes b out of the dedup index and its LRU and frees its bytes; its
+ * pages still point at it. */
+void blob_drop_data(struct tmem *t, struct tmem_blob *b);
 
 /* A data frame charged to client c, evicting if need be; NULL with *err
  * set (-ERR_NOSPC at the client's limit or cap, -ERR_NOMEM). */

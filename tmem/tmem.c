@@ -17,6 +17,7 @@ int tmem_init(struct tmem *t, const struct tmem_platform *plat, uint64_t seed)
 	mem_zero(t, sizeof(*t));
 	t->plat = *plat;
 	frames_init(&t->frames, &t->plat);
+	lru_init_head(&t->dead);
 	slab_init(&t->pages, &t->frames, sizeof(struct tmem_page));
 	slab_init(&t->objs, &t->frames, sizeof(struct tmem_obj));
 	slab_init(&t->nodes, &t->frames, sizeof(struct radix_node));
@@ -42,12 +43,24 @@ void tmem_fini(struct tmem *t)
 
 	tmem_lock(t);
 	for (unsigned i = 0; i < TMEM_MAX_CLIENTS; i++)
-		if (t->clients[i].active)
-			client_destroy_locked(t, &t->clients[i]);
+		while (t->clients[i].active &&
+		       client_destroy_step(t, &t->clients[i]) == -ERR_AGAIN)
+			;
 	for (unsigned i = 0; (c = cache_at(t, i)) != NULL; i++)
 		slab_shrink(c);
 	frames_release_spares(&t->frames, UINT64_MAX);
 	tmem_unlock(t);
+}
+
+bool tmem_poll(struct tmem *t)
+{
+	bool more;
+
+	tmem_lock(t);
+	evict_sweep(t, TMEM_WORK_BUDGET);
+	more = !lru_empty(&t->dead);
+	tmem_unlock(t);
+	return more;
 }
 
 uint64_t tmem_reclaim(struct tmem *t, uint64_t n)

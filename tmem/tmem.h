@@ -34,6 +34,12 @@
  * quarter of the frame is saved. */
 #define TMEM_ZMAX (TMEM_PAGE_SIZE * 3 / 4)
 
+/* The most page records one bounded call removes (destroying a pool,
+ * flushing an object, one step of a client's end, one sweep): a few
+ * hundred microseconds, well inside a scheduling slice. Calls that have
+ * more to do return -ERR_AGAIN and are called again for the rest. */
+#define TMEM_WORK_BUDGET 1024u
+
 struct tmem {
 	struct tmem_platform plat;
 	struct tmem_frames frames;
@@ -43,6 +49,7 @@ struct tmem {
 	struct dedup_index dedup; /* every blob, keyed from the seed */
 	uint32_t stamp;           /* LRU clock */
 	uint64_t evict_gen;       /* bumped by every eviction */
+	struct tmem_lru dead;     /* evicted blobs whose pages await the sweep */
 	struct tmem_op_stats ops; /* global totals */
 	struct tmem_data_stats data;
 	uint64_t reclaimed;       /* frames handed back by tmem_reclaim */
@@ -67,7 +74,12 @@ void tmem_fini(struct tmem *t);
 int tmem_client_create(struct tmem *t, unsigned cid, const struct tmem_client_cfg *cfg);
 int tmem_client_configure(struct tmem *t, unsigned cid, const struct tmem_client_cfg *cfg);
 /* Drops everything the client owns: its pools, its place in shared pools,
- * its ephemeral pages anywhere. */
+ * its ephemeral pages anywhere. tmem_client_destroy_some does at most
+ * TMEM_WORK_BUDGET pages of it and returns -ERR_AGAIN while more is left
+ * (the client stays active, with no pools, until the last step);
+ * tmem_client_destroy does it all (tests, tmem_fini, a client that
+ * never stored anything). */
+int tmem_client_destroy_some(struct tmem *t, unsigned cid);
 int tmem_client_destroy(struct tmem *t, unsigned cid);
 /* Lets the client create or join the shared pool with this UUID. */
 int tmem_grant_uuid(struct tmem *t, unsigned cid, const struct tmem_uuid *uuid);
@@ -79,7 +91,9 @@ int tmem_grant_uuid(struct tmem *t, unsigned cid, const struct tmem_uuid *uuid);
  * id), -ERR_NOMEM. */
 int tmem_pool_new(struct tmem *t, unsigned cid, uint32_t flags,
 		  const struct tmem_uuid *uuid);
-/* Private: frees all its pages. Shared: leaves; the last one out frees. */
+/* Private: frees all its pages. Shared: leaves; the last one out frees.
+ * At most TMEM_WORK_BUDGET pages a call: -ERR_AGAIN means pages are left
+ * and the pool still exists; call again to go on. 0 once it is gone. */
 int tmem_pool_destroy(struct tmem *t, unsigned cid, unsigned pool);
 
 /* Stores a TMEM_PAGE_SIZE page. A put to a handle that holds a page
@@ -95,9 +109,20 @@ int tmem_get(struct tmem *t, unsigned cid, unsigned pool,
 /* Returns the number of pages flushed (0 or 1). */
 int tmem_flush_page(struct tmem *t, unsigned cid, unsigned pool,
 		    const struct tmem_oid *oid, uint32_t index);
-/* Returns the number of pages flushed. */
+/* Flushes at most TMEM_WORK_BUDGET pages of the object, adding how many
+ * to *flushed: 0 once the object is gone (or was never there), -ERR_AGAIN
+ * while pages are left, or a lookup error. */
+int tmem_flush_object_some(struct tmem *t, unsigned cid, unsigned pool,
+			   const struct tmem_oid *oid, uint64_t *flushed);
+/* One tmem_flush_object_some: the number of pages flushed, or
+ * -ERR_AGAIN (some flushed, more left) or a lookup error. */
 int tmem_flush_object(struct tmem *t, unsigned cid, unsigned pool,
 		      const struct tmem_oid *oid);
+
+/* Background work between a guest's turns: sweeps at most
+ * TMEM_WORK_BUDGET records of evicted blobs' pages. Returns true while
+ * some are left. */
+bool tmem_poll(struct tmem *t);
 
 /* Gives up to n frames back to the platform: spares first, then whole
  * frames of ephemeral data, oldest first from clients over their cap or

@@ -103,6 +103,18 @@ struct guest_config {
 	bool lapic;              /* lapic=on|off: a virtual x2APIC (dev/lapic.h) */
 };
 
+/* A hypercall cut short to bound its work (-ERR_AGAIN, vmx/hypercall.c):
+ * the guest's RIP stays on its VMCALL and its turn ends; when it runs the
+ * same VMCALL again with the same registers the handler goes on from
+ * `done`, anything else starts afresh. */
+#define HC_CONT_ARGS 6
+struct hc_cont {
+	bool active;
+	uint64_t rip, nr;
+	uint64_t arg[HC_CONT_ARGS];
+	uint64_t done; /* the handler's progress: bytes, pages */
+};
+
 /* Pages a guest holds besides its RAM, EPT and disk overlay: the VMCS. */
 #define GUEST_VMCS_PAGES 1u
 
@@ -136,6 +148,8 @@ struct guest {
 	uint64_t exits_total;
 	uint64_t hypercalls;
 	uint64_t hc_refused_user; /* VMCALLs from CPL > 0, refused with #UD */
+	struct hc_cont cont;      /* the hypercall it is in the middle of */
+	uint64_t hc_continued;    /* turns ended inside a bounded hypercall */
 	struct disk disk;
 	struct lapic lapic; /* live only with cfg.lapic: see guest_lapic() */
 	/* time (vmx/clock.h): a guest waiting for its disk, or halted

@@ -75,6 +75,8 @@ int64_t hc_tmem_destroy_pool(struct guest *g, const uint64_t *arg, enum exit_act
 		return -ERR_NOSYS;
 	if (check_pool(arg[ARG_POOL]))
 		return -ERR_RANGE;
+	/* Bounded: -ERR_AGAIN while pages are left; the pool is still there
+	 * when the guest's VMCALL runs again. */
 	return done(g, tmem_pool_destroy(t, g->id, (unsigned)arg[ARG_POOL]));
 }
 
@@ -141,5 +143,11 @@ int64_t hc_tmem_flush_object(struct guest *g, const uint64_t *arg, enum exit_act
 		return -ERR_NOSYS;
 	if ((err = check_handle(arg, &oid, false)))
 		return err;
-	return done(g, tmem_flush_object(t, g->id, (unsigned)arg[ARG_POOL], &oid));
+	/* Bounded: -ERR_AGAIN comes back here for the rest (hypercall.c),
+	 * with the pages flushed so far in cont.done. */
+	err = tmem_flush_object_some(t, g->id, (unsigned)arg[ARG_POOL], &oid, &g->cont.done);
+	if (err)
+		return done(g, err);
+	tmem_glue_sync(g);
+	return (int64_t)g->cont.done;
 }

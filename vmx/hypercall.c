@@ -3,6 +3,7 @@
  * through gmem. Convention (ABI.md): RAX = number; RDI RSI RDX R10 R8 R9;
  * result in RAX. */
 #include "vmx/hypercall.h"
+#include "arch/x86_64/console.h"
 #include "arch/x86_64/cpu.h"
 #include "guest-abi/fallow_abi.h"
 #include "lib/err.h"
@@ -13,6 +14,8 @@
 #include "vmx/tmem_glue.h"
 
 #define CONSOLE_CHUNK 128
+/* The most one guest byte can queue: a whole `[name] ` line. */
+#define CONSOLE_LINE_OUT (FALLOW_NAME_MAX + GUEST_CONSOLE_LINE + 4)
 
 enum hc_perm {
 	HC_ANY_GUEST = 1, /* every guest; control calls will be narrower */
@@ -66,6 +69,9 @@ static int64_t hc_abi_info(struct guest *g, const uint64_t *arg, enum exit_actio
 	return err ? err : (int64_t)FALLOW_ABI_VERSION;
 }
 
+/* Guest output is queued (arch/x86_64/console.h), never waited for here:
+ * with too little room for one more forced line the call is cut short
+ * and the guest waits its turn while the scheduler drains the ring. */
 static int64_t hc_console_write(struct guest *g, const uint64_t *arg,
 				enum exit_action *next)
 {
@@ -77,14 +83,18 @@ static int64_t hc_console_write(struct guest *g, const uint64_t *arg,
 		return -ERR_RANGE;
 	if (gmem_check(g, gpa, len))
 		return -ERR_FAULT;
-	for (uint64_t done = 0; done < len;) {
+	for (uint64_t done = g->cont.done; done < len;) {
 		uint64_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
 
 		if (gmem_read(g, gpa + done, chunk, n))
 			return -ERR_FAULT;
-		for (uint64_t i = 0; i < n; i++)
+		for (uint64_t i = 0; i < n; i++, done++) {
+			if (console_room() < CONSOLE_LINE_OUT) {
+				g->cont.done = done;
+				return -ERR_AGAIN;
+			}
 			guest_console_putc(g, chunk[i]);
-		done += n;
+		}
 	}
 	return (int64_t)len;
 }
@@ -154,6 +164,28 @@ static int permitted(const struct guest *g, const struct hc_entry *h)
 	return (h->perm & held) == h->perm;
 }
 
+_Static_assert(HC_CONT_ARGS == HC_ARGS, "a continuation keeps every argument");
+
+/* The same VMCALL with the same registers as the call cut short: go on
+ * with it. Anything else (an interrupt handler's own call, a guest that
+ * changed its mind) starts afresh, which the restartable calls allow: a
+ * destroy or flush finds the pages it already removed gone. */
+static void cont_begin(struct guest *g, uint64_t rip, uint64_t nr, const uint64_t *arg)
+{
+	struct hc_cont *c = &g->cont;
+	bool same = c->active && c->rip == rip && c->nr == nr;
+
+	for (unsigned i = 0; same && i < HC_ARGS; i++)
+		same = c->arg[i] == arg[i];
+	if (same)
+		return;
+	c->rip = rip;
+	c->nr = nr;
+	for (unsigned i = 0; i < HC_ARGS; i++)
+		c->arg[i] = arg[i];
+	c->done = 0;
+}
+
 enum exit_action exit_vmcall(struct guest *g, const struct exit_info *e)
 {
 	uint64_t nr = g->vcpu.gpr[GPR_RAX];
@@ -164,7 +196,6 @@ enum exit_action exit_vmcall(struct guest *g, const struct exit_info *e)
 	enum exit_action next = EXIT_RESUME;
 	int64_t ret;
 
-	(void)e;
 	g->hypercalls++;
 	/* Guest ring 0 only (ABI.md): VMCALL from its user code is #UD, as
 	 * on a CPU outside VMX, and no handler sees it. */
@@ -173,8 +204,7 @@ enum exit_action exit_vmcall(struct guest *g, const struct exit_info *e)
 		exit_inject_ud();
 		return EXIT_RESUME;
 	}
-	/* Past the VMCALL first: a yield resumes after it, an exit never. */
-	exit_skip_instruction();
+	cont_begin(g, e->rip, nr, arg);
 	if (nr >= FALLOW_HC_COUNT || !hc_table[nr].fn)
 		ret = -ERR_NOSYS;
 	else if (!permitted(g, &hc_table[nr]))
@@ -183,7 +213,17 @@ enum exit_action exit_vmcall(struct guest *g, const struct exit_info *e)
 		ret = hc_table[nr].fn(g, arg, &next);
 	tmem_glue_after_hypercall(g); /* RAM may have moved: persistent limit */
 	memcheck_after_hypercall(nr < FALLOW_HC_COUNT ? hc_table[nr].name : 0);
-	if (next != EXIT_GONE)
-		g->vcpu.gpr[GPR_RAX] = (uint64_t)ret;
+	if (next == EXIT_GONE)
+		return next;
+	g->cont.active = ret == -ERR_AGAIN;
+	if (g->cont.active) {
+		/* Cut short: RIP and RAX stay, so the guest runs this VMCALL
+		 * again once the others have had their turn. */
+		g->hc_continued++;
+		return EXIT_YIELD;
+	}
+	/* Past the VMCALL: a yield resumes after it. */
+	exit_skip_instruction();
+	g->vcpu.gpr[GPR_RAX] = (uint64_t)ret;
 	return next;
 }

@@ -43,10 +43,10 @@ void launch_configure(struct guest *g, unsigned id, const struct boot_module *mo
 	say_waiting(g);
 }
 
-static bool time_has_come(const struct guest *g)
+static bool time_has_come(const struct guest *g, uint64_t now_ms)
 {
 	return g->start_requested ||
-	       (g->cfg.start == START_AFTER && clock_ms() >= start_ms(g));
+	       (g->cfg.start == START_AFTER && now_ms >= start_ms(g));
 }
 
 static bool memory_can_be_had(const struct guest *g)
@@ -62,23 +62,23 @@ static void say_no_memory(struct guest *g, const char *what)
 		(unsigned long long)launch_frames_obtainable());
 }
 
-static void start(struct guest *g)
+static void start(struct guest *g, uint64_t now_ms)
 {
 	kprintf("vmx: guest %s starting at %llu ms (%s)\n", g->cfg.name,
-		(unsigned long long)clock_ms(),
+		(unsigned long long)now_ms,
 		g->start_requested ? "console start" : "start=after");
 	guest_create(g, g->id, g->mod, &g->cfg);
 }
 
-void launch_poll(void)
+void launch_poll(uint64_t now_ms)
 {
 	for (unsigned i = 0; i < GUEST_MAX; i++) {
 		struct guest *g = &guests[i];
 
-		if (g->state != GUEST_WAITING || !time_has_come(g))
+		if (g->state != GUEST_WAITING || !time_has_come(g, now_ms))
 			continue;
 		if (memory_can_be_had(g)) {
-			start(g);
+			start(g, now_ms);
 		} else if (g->wait_reason_said != SAID_MEMORY) {
 			say_no_memory(g, "waiting");
 			kprintf("; it starts when they can be had\n");

@@ -17,9 +17,10 @@ uint64_t launch_frames_obtainable(void);
 void launch_configure(struct guest *g, unsigned id, const struct boot_module *mod,
 		      const struct guest_config *cfg);
 
-/* Starts every waiting guest whose time has come and whose memory can be
- * had. Called between guest turns and while idle. */
-void launch_poll(void);
+/* Starts every waiting guest whose time has come by now_ms (the guest
+ * phase's clock, read once for everything polled between two turns) and
+ * whose memory can be had. Called between guest turns and while idle. */
+void launch_poll(uint64_t now_ms);
 
 /* The console's `start NAME`: the waiting guest starts as soon as its
  * memory can be had, whatever its start= said. 0, -ERR_EXIST (already

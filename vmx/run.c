@@ -119,6 +119,8 @@ static void print_summary(const struct guest *g)
 	kprintf(" hypercalls=%llu", (unsigned long long)g->hypercalls);
 	if (g->hc_refused_user) /* like the exit counts: shown once nonzero */
 		kprintf(" hc_refused_user=%llu", (unsigned long long)g->hc_refused_user);
+	if (g->hc_continued)
+		kprintf(" hc_continued=%llu", (unsigned long long)g->hc_continued);
 	if (g->cfg.lapic)
 		kprintf(" lapic_timer=%llu irqs=%llu reinjected=%llu windows=%llu halts_slept=%llu",
 			(unsigned long long)g->lapic.timer_expiries,

@@ -5,6 +5,11 @@
  * loop while no guest can run, the console, delayed starts and the stats
  * timer get their turn: interrupts stay off, everything is polled.
  *
+ * Between turns also go a share of the console's queued output (at most
+ * 1/CONSOLE_DRAIN_SHARE of a slice; all of it while idle) and one bounded
+ * step of tmem's background work, so neither ever holds a guest up for
+ * long: no call or teardown does unbounded work inside one exit.
+ *
  * A guest waiting for its disk, or halted until its vLAPIC timer fires
  * (wake_tsc in the future), is passed over.
  * When every runnable guest waits, the CPU idles until the first wake-up
@@ -22,6 +27,7 @@
 #include "vmx/hv.h"
 #include "vmx/launch.h"
 #include "vmx/stats.h"
+#include "vmx/tmem_glue.h"
 #include "vmx/vcpu_state.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmentry.h"
@@ -29,6 +35,9 @@
 #include "vmx/vmx_insn.h"
 
 #define PREEMPT_TIMER_MAX 0xffffffffull
+/* Between two turns the console drains for at most this fraction of a
+ * slice; a guest flooding it gets the UART's rate, never the CPU. */
+#define CONSOLE_DRAIN_SHARE 4u
 
 static struct guest *pick_next(unsigned *cursor)
 {
@@ -102,11 +111,20 @@ static void run_turn_switched(struct guest *g, uint64_t slice_ticks)
 	vcpu_state_put(&g->vcpu);
 }
 
-static void between_turns(void)
+/* True while tmem has background work left. */
+static bool between_turns(uint64_t slice_ticks)
 {
+	/* One reading for both: a guest started at this time is in the
+	 * stats lines of this time. */
+	uint64_t now_ms = clock_ms();
+	bool more;
+
 	ctl_poll();
-	launch_poll();
-	stats_poll();
+	launch_poll(now_ms);
+	stats_poll(now_ms);
+	more = tmem_glue_poll();
+	console_drain(rdtsc() + slice_ticks / CONSOLE_DRAIN_SHARE);
+	return more;
 }
 
 /* The earliest wake-up of a runnable guest waiting for its disk, or 0
@@ -132,6 +150,7 @@ static void idle_until(uint64_t wake, uint64_t slice_ticks)
 
 	if (wake <= now)
 		return;
+	console_drain(until);
 	if (!disk_model_params()->spin) {
 		clock_skip_to(until);
 		return;
@@ -157,10 +176,10 @@ void sched_run(uint64_t slice_ticks)
 	unsigned cursor = GUEST_MAX - 1;
 	bool idle_said = false;
 
+	console_set_buffered(true);
 	for (;;) {
 		uint64_t wake;
-
-		between_turns();
+		bool tmem_left = between_turns(slice_ticks);
 		struct guest *g = pick_next(&cursor);
 
 		if (g) {
@@ -169,10 +188,13 @@ void sched_run(uint64_t slice_ticks)
 			run_turn_switched(g, slice_ticks);
 		} else if ((wake = first_wake()) != 0) {
 			idle_until(wake, slice_ticks);
-		} else if (worth_idling(&idle_said)) {
+		} else if ((tmem_left && launch_waiting()) || worth_idling(&idle_said)) {
+			/* A waiting guest may need what tmem still gives back. */
+			console_drain(rdtsc() + slice_ticks);
 			cpu_pause();
 		} else {
-			return;
+			break;
 		}
 	}
+	console_set_buffered(false);
 }

@@ -15,11 +15,9 @@ void stats_init(uint64_t interval_s)
 	next_ms = interval_ms;
 }
 
-void stats_poll(void)
+void stats_poll(uint64_t now)
 {
-	uint64_t now;
-
-	if (!interval_ms || (now = clock_ms()) < next_ms)
+	if (!interval_ms || now < next_ms)
 		return;
 	stats_print("interval");
 	/* Skip missed intervals rather than printing a burst. */

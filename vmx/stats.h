@@ -12,8 +12,9 @@
 /* interval_s 0: no periodic lines. */
 void stats_init(uint64_t interval_s);
 
-/* Prints the lines when the interval has passed. */
-void stats_poll(void);
+/* Prints the lines when the interval has passed by now_ms (the same
+ * reading launch_poll got, so a guest started at that time is in them). */
+void stats_poll(uint64_t now_ms);
 
 /* Prints the machine line and a line per running guest; `at` says why
  * (interval, console, final). */

@@ -19,6 +19,7 @@ static bool busy; /* inside a tmem call made from here */
  * reconfiguring after every hypercall. */
 static struct {
 	bool active;
+	bool ending; /* guest gone, its client taken apart between turns */
 	struct tmem_client_cfg cfg;
 } clients[GUEST_MAX];
 
@@ -105,10 +106,17 @@ struct tmem *tmem_glue(void)
 uint64_t tmem_glue_uncharged_frames(void)
 {
 	const struct tmem_frames *f = &the_tmem.frames;
+	uint64_t n;
 
 	if (!ready)
 		return 0;
-	return f->count[FRAME_EPH] + f->count[FRAME_SPARE] + f->count[FRAME_META];
+	n = f->count[FRAME_EPH] + f->count[FRAME_SPARE] + f->count[FRAME_META];
+	/* A client still being taken apart holds persistent frames its
+	 * guest, gone, is no longer charged for. */
+	for (unsigned i = 0; i < GUEST_MAX; i++)
+		if (clients[i].ending)
+			n += the_tmem.clients[i].frames[TMEM_PERS];
+	return n;
 }
 
 uint64_t tmem_glue_freeable(void)
@@ -172,6 +180,20 @@ void tmem_glue_after_hypercall(struct guest *g)
 	tmem_glue_sync(g->state == GUEST_RUNNABLE ? g : NULL);
 }
 
+/* One bounded step of ending slot id's client; true once it is gone. */
+static bool end_step(unsigned id)
+{
+	busy = true;
+	int err = tmem_client_destroy_some(&the_tmem, id);
+	busy = false;
+	if (err && err != -ERR_AGAIN)
+		panic("tmem could not destroy guest %s's client: %s", guests[id].cfg.name,
+		      err_name(err));
+	clients[id].ending = err == -ERR_AGAIN;
+	set_freeable();
+	return !err;
+}
+
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t';
@@ -218,6 +240,8 @@ int tmem_glue_guest_start(struct guest *g, char *why, size_t whylen)
 	init_once();
 	if (g->id >= GUEST_MAX)
 		return -ERR_RANGE;
+	while (clients[g->id].ending) /* the slot's last guest, if any, first */
+		end_step(g->id);
 	busy = true;
 	err = tmem_client_create(&the_tmem, g->id, &cfg);
 	if (!err) {
@@ -240,16 +264,28 @@ void tmem_glue_guest_end(struct guest *g)
 {
 	if (!ready || g->id >= GUEST_MAX || !clients[g->id].active)
 		return;
-	busy = true;
-	int err = tmem_client_destroy(&the_tmem, g->id);
-	busy = false;
-	if (err)
-		panic("tmem could not destroy guest %s's client: %s", g->cfg.name,
-		      err_name(err));
 	clients[g->id].active = false;
 	/* pages_owned stays for the summary; the charge itself is gone. */
 	g->persistent_pages = 0;
+	/* Its first step now; a big client's rest goes in steps between
+	 * turns (tmem_glue_poll), not all inside the killing exit. */
+	end_step(g->id);
+}
+
+bool tmem_glue_poll(void)
+{
+	if (!ready)
+		return false;
+	for (unsigned i = 0; i < GUEST_MAX; i++)
+		if (clients[i].ending) {
+			end_step(i);
+			return true; /* the next poll looks again */
+		}
+	busy = true;
+	bool more = tmem_poll(&the_tmem);
+	busy = false;
 	set_freeable();
+	return more;
 }
 
 void tmem_glue_fini(void)

@@ -33,8 +33,14 @@ struct tmem *tmem_glue(void);
 int tmem_glue_guest_start(struct guest *g, char *why, size_t whylen);
 
 /* Destroys the guest's client: its persistent and ephemeral pages go,
- * its frames go back. Nothing if it has none. */
+ * its frames go back. Nothing if it has none. Only a first bounded step
+ * is taken here; tmem_glue_poll does the rest. */
 void tmem_glue_guest_end(struct guest *g);
+
+/* Between turns and while idle: one bounded step of tmem's background
+ * work (ending clients of gone guests, sweeping evicted blobs' pages).
+ * True while some is left. */
+bool tmem_glue_poll(void);
 
 /* Pushes the guest's weight, cap and persistent limit to its client
  * (after the console changes them or its RAM changes). */

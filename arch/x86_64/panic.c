@@ -12,6 +12,7 @@ void panic_at(const char *file, int line, const char *fmt, ...)
 	va_list ap;
 
 	cli();
+	console_set_buffered(false); /* queued lines first, then this, unqueued */
 	kprintf("PANIC at %s:%d: ", file, line);
 	va_start(ap, fmt);
 	kvprintf(fmt, ap);

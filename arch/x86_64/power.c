@@ -22,6 +22,7 @@ void power_off(bool success)
 
 	if (!in_progress) {
 		in_progress = true;
+		console_set_buffered(false); /* what is queued goes out first */
 		kprintf("fallow: power off (%s)\n", success ? "success" : "failure");
 		outb(QEMU_DEBUG_EXIT_PORT,
 		     success ? FALLOW_EXIT_SUCCESS : FALLOW_EXIT_FAILURE);
