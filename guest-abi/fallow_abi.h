@@ -100,9 +100,12 @@ enum fallow_errno {
 
 /* ---------------------------------------------------------------- CPUID
  * Leaf 0x40000000: EAX = highest hypervisor leaf, EBX:ECX:EDX = signature.
- * Leaf 0x40000001: EAX = FALLOW_ABI_VERSION, EBX = FALLOW_HC_COUNT. */
+ * Leaf 0x40000001: EAX = FALLOW_ABI_VERSION, EBX = FALLOW_HC_COUNT.
+ * Leaf 0x40000010: EAX = TSC kHz, EBX = local APIC timer kHz (its clock
+ * before the divide register; the VMware/KVM layout). */
 #define FALLOW_CPUID_BASE 0x40000000u
 #define FALLOW_CPUID_VERSION 0x40000001u
+#define FALLOW_CPUID_TIMING 0x40000010u
 #define FALLOW_CPUID_SIGNATURE "FallowFallow" /* 12 bytes, EBX ECX EDX */
 
 /* ---------------------------------------------------------------- start

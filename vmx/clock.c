@@ -2,17 +2,25 @@
 #include "vmx/clock.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/msr.h"
+#include "vcpu/cpuid_time.h"
 #include "vmx/guest.h"
 
 static uint64_t start_tsc, skipped_ticks, ticks_per_ms = CLOCK_HZ_FALLBACK / MS_PER_S;
+static struct cpuid_time guest_time;
 
 void clock_start(uint64_t hz)
 {
+	cpuid_time_init(&guest_time, hz ? hz : CLOCK_HZ_FALLBACK);
 	ticks_per_ms = (hz ? hz : CLOCK_HZ_FALLBACK) / MS_PER_S;
 	if (!ticks_per_ms)
 		ticks_per_ms = 1;
 	start_tsc = rdtsc();
 	skipped_ticks = 0;
+}
+
+const struct cpuid_time *clock_guest_time(void)
+{
+	return &guest_time;
 }
 
 uint64_t clock_ms(void)

@@ -10,9 +10,15 @@
 #include <stdint.h>
 
 struct guest;
+struct cpuid_time;
 
 /* Starts the clock at 0; hz 0 (unknown) assumes CLOCK_HZ_FALLBACK. */
 void clock_start(uint64_t hz);
+
+/* The TSC and vLAPIC timer frequencies guests are told (CPUID leaves
+ * 0x15, 0x16, FALLOW_CPUID_TIMING; vcpu/cpuid_time.h): those of the clock,
+ * fixed at clock_start. */
+const struct cpuid_time *clock_guest_time(void);
 
 /* Milliseconds since clock_start (wall time of the guest phase, skipped
  * time included). */

@@ -11,6 +11,7 @@
 #define PIN_NMI_EXITING (1u << 3)
 #define PIN_ACTIVATE_PREEMPTION_TIMER (1u << 6)
 /* Primary processor-based controls (SDM 24.6.2). */
+#define PROC_INTERRUPT_WINDOW_EXITING (1u << 2) /* toggled per entry (vmx/event.c) */
 #define PROC_HLT_EXITING (1u << 7)
 #define PROC_MWAIT_EXITING (1u << 10)
 #define PROC_RDPMC_EXITING (1u << 11)

@@ -1,12 +1,16 @@
 /* CPUID from guests: the host's answers, less what a guest does not get
  * (nested VMX, performance counters), with the XSAVE picture made to
  * match what Fallow switches per guest (arch/x86_64/fpu.h) and the
- * OS-enabled bits mirroring the guest's own CR4 rather than the host's. */
+ * OS-enabled bits mirroring the guest's own CR4 rather than the host's.
+ * Time (leaves 0x15, 0x16, FALLOW_CPUID_TIMING) is Fallow's clock, and
+ * the APIC bits say what the guest's vLAPIC is, if it has one. */
 #include "vmx/exit.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/msr.h"
 #include "guest-abi/fallow_abi.h"
+#include "vcpu/cpuid_time.h"
+#include "vmx/clock.h"
 #include "vmx/hv.h"
 #include "vmx/vmcs.h"
 
@@ -35,7 +39,7 @@ static void fallow_leaf(uint32_t leaf, struct cpuid_regs *r)
 
 	*r = (struct cpuid_regs){ 0 };
 	if (leaf == FALLOW_CPUID_BASE) {
-		r->eax = FALLOW_CPUID_VERSION;
+		r->eax = FALLOW_CPUID_TIMING;
 		memcpy(&r->ebx, sig, 4);
 		memcpy(&r->ecx, sig + 4, 4);
 		memcpy(&r->edx, sig + 8, 4);
@@ -45,10 +49,28 @@ static void fallow_leaf(uint32_t leaf, struct cpuid_regs *r)
 	}
 }
 
-static void features(struct cpuid_regs *r, uint64_t allowed, uint64_t cr4)
+/* A local APIC is there only as the vLAPIC: x2APIC with TSC deadline,
+ * its ID in leaf 1 (and in 0xb/0x1f, below). */
+static void apic_features(struct cpuid_regs *r, const struct lapic *l)
 {
-	/* No nested VMX, no PERF_CAPABILITIES; say a hypervisor is here. */
-	r->ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_PDCM | CPUID_1_ECX_OSXSAVE);
+	if (!l) {
+		r->ecx &= ~(CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE);
+		r->edx &= ~CPUID_1_EDX_APIC;
+		return;
+	}
+	r->ecx |= CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE;
+	r->edx |= CPUID_1_EDX_APIC;
+	r->ebx = (r->ebx & ~CPUID_1_EBX_APIC_ID_MASK) | l->id << CPUID_1_EBX_APIC_ID_SHIFT;
+}
+
+static void features(struct cpuid_regs *r, uint64_t allowed, uint64_t cr4,
+		     const struct lapic *l)
+{
+	apic_features(r, l);
+	/* No nested VMX, no PERF_CAPABILITIES, no MONITOR/MWAIT (they exit
+	 * and are #UD: an idle guest halts); say a hypervisor is here. */
+	r->ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_PDCM | CPUID_1_ECX_OSXSAVE |
+		    CPUID_1_ECX_MONITOR);
 	r->ecx |= CPUID_1_ECX_HYPERVISOR;
 	if (!fpu_has_xsave())
 		r->ecx &= ~CPUID_1_ECX_XSAVE;
@@ -108,12 +130,23 @@ enum exit_action exit_cpuid(struct guest *g, const struct exit_info *e)
 	struct cpuid_regs r;
 
 	(void)e;
-	if ((leaf & 0xffffff00u) == FALLOW_CPUID_BASE) {
+	const struct lapic *l = guest_lapic(g);
+	uint32_t time[4];
+
+	if (cpuid_time_leaf(clock_guest_time(), leaf, time)) {
+		r = (struct cpuid_regs){ time[0], time[1], time[2], time[3] };
+	} else if ((leaf & 0xffffff00u) == FALLOW_CPUID_BASE) {
 		fallow_leaf(leaf, &r);
 	} else {
 		r = cpuid(leaf, sub);
-		if (leaf == CPUID_LEAF_FEATURES)
-			features(&r, allowed, cr4);
+		if (leaf == 0 && r.eax < CPUID_TIME_LEAF_FREQ) /* reach the time leaves */
+			r.eax = CPUID_TIME_LEAF_FREQ;
+		else if (leaf == CPUID_LEAF_FEATURES)
+			features(&r, allowed, cr4, l);
+		else if (leaf == CPUID_LEAF_THERMAL && l)
+			r.eax |= CPUID_6_EAX_ARAT; /* the vLAPIC timer never stops */
+		else if ((leaf == CPUID_LEAF_TOPOLOGY || leaf == CPUID_LEAF_TOPOLOGY_V2) && l)
+			r.edx = l->id;
 		else if (leaf == CPUID_LEAF_STRUCT_FEATURES)
 			struct_features(sub, &r, allowed, cr4);
 		else if (leaf == CPUID_LEAF_PMU)

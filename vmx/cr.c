@@ -2,9 +2,11 @@
  * start convention fix are owned by the hypervisor (guest/host masks);
  * a guest write that would change one gets #GP. CR3 exits only when the
  * CPU forces CR3-load/store exiting on; then it is emulated. CR8 always
- * exits: the guest's TPR is a value in its vCPU, never the host APIC's. */
+ * exits: the guest's TPR is a value in its vCPU or its vLAPIC, never the
+ * host APIC's. */
 #include "vmx/exit.h"
 #include "arch/x86_64/msr.h"
+#include "dev/lapic.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmcs_setup.h"
 
@@ -31,13 +33,22 @@ static int write_masked(enum vmcs_field cr, enum vmcs_field shadow, uint64_t own
 	return 0;
 }
 
-/* Bits 63:4 of CR8 are reserved (#GP), as on the CPU. */
+/* Bits 63:4 of CR8 are reserved (#GP), as on the CPU. With a vLAPIC,
+ * CR8 is its TPR's priority class. */
 static int write_cr8(struct guest *g, uint64_t v)
 {
 	if (v & ~CR8_TPR_MASK)
 		return -1;
-	g->vcpu.cr8 = v;
+	if (guest_lapic(g))
+		lapic_set_cr8(guest_lapic(g), v);
+	else
+		g->vcpu.cr8 = v;
 	return 0;
+}
+
+static uint64_t read_cr8(struct guest *g)
+{
+	return guest_lapic(g) ? lapic_cr8(guest_lapic(g)) : g->vcpu.cr8;
 }
 
 enum exit_action exit_cr_access(struct guest *g, const struct exit_info *e)
@@ -60,7 +71,7 @@ enum exit_action exit_cr_access(struct guest *g, const struct exit_info *e)
 	else if (type == CR_ACCESS_MOV_TO && crn == 8)
 		bad = write_cr8(g, exit_gpr_get(g, reg));
 	else if (type == CR_ACCESS_MOV_FROM && crn == 8)
-		exit_gpr_set(g, reg, g->vcpu.cr8);
+		exit_gpr_set(g, reg, read_cr8(g));
 	else
 		bad = 1; /* CLTS/LMSW on owned bits */
 	if (bad)

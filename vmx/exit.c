@@ -4,16 +4,12 @@
 #include "vmx/exit.h"
 #include "arch/x86_64/cpu.h"
 #include "guest-abi/fallow_abi.h"
+#include "dev/lapic.h"
+#include "vmx/event.h"
 #include "vmx/hv.h"
 #include "vmx/vmcs.h"
 
-#define INTR_INFO_VECTOR_MASK 0xffu
-#define INTR_INFO_TYPE_SHIFT 8
-#define INTR_INFO_TYPE_MASK 0x7u
-#define INTR_INFO_ERROR_VALID (1u << 11)
-#define INTR_INFO_VALID (1u << 31)
-#define INTR_TYPE_NMI 2u
-#define INTR_TYPE_HW_EXCEPTION 3u
+#define RFLAGS_IF (1ull << 9)
 #define VECTOR_GP 13u
 #define VECTOR_PF 14u
 #define VECTOR_UD 6u
@@ -30,24 +26,27 @@ struct exit_entry {
 	int wants_qual; /* read EXIT_QUALIFICATION before calling */
 };
 
+/* The emulated instruction retires, and with it any blocking by STI or
+ * MOV SS, which lasts for one instruction only (SDM 24.4.2): `sti; hlt`
+ * must be interruptible after the HLT. */
 void exit_skip_instruction(void)
 {
+	uint64_t blocking = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+
 	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + vmcs_read(VM_EXIT_INSTRUCTION_LEN));
+	if (blocking & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
+		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
+			   blocking & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
 }
 
 void exit_inject_gp(void)
 {
-	vmcs_write(VM_ENTRY_INTR_INFO_FIELD,
-		   VECTOR_GP | (INTR_TYPE_HW_EXCEPTION << INTR_INFO_TYPE_SHIFT) |
-			   INTR_INFO_ERROR_VALID | INTR_INFO_VALID);
-	vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE, 0);
+	event_inject_exception(VECTOR_GP, true, 0);
 }
 
 void exit_inject_ud(void)
 {
-	vmcs_write(VM_ENTRY_INTR_INFO_FIELD,
-		   VECTOR_UD | (INTR_TYPE_HW_EXCEPTION << INTR_INFO_TYPE_SHIFT) |
-			   INTR_INFO_VALID);
+	event_inject_exception(VECTOR_UD, false, 0);
 }
 
 /* The CPL is SS.DPL (SDM vol. 3, 24.4.1); CS.DPL is not, for conforming
@@ -82,8 +81,8 @@ static enum exit_action on_exception(struct guest *g, const struct exit_info *e)
 	uint32_t info = (uint32_t)vmcs_read(VM_EXIT_INTR_INFO);
 	uint32_t orig = (uint32_t)vmcs_read(IDT_VECTORING_INFO_FIELD);
 
-	if (((info >> INTR_INFO_TYPE_SHIFT) & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI)
-		return EXIT_RESUME; /* the host's NMI; counted, nothing to do */
+	if (INTR_INFO_TYPE(info) == INTR_TYPE_NMI)
+		return EXIT_RESUME; /* the host's NMI; what it interrupted is redelivered */
 	uint64_t code = info & INTR_INFO_ERROR_VALID ? vmcs_read(VM_EXIT_INTR_ERROR_CODE) : 0;
 	unsigned vector = info & INTR_INFO_VECTOR_MASK;
 
@@ -134,12 +133,35 @@ static enum exit_action on_rdpmc(struct guest *g, const struct exit_info *e)
 	return EXIT_RESUME;
 }
 
+/* HLT with interrupts on and a vLAPIC: the guest sleeps until its timer
+ * fires (wake_tsc: the scheduler passes it over and runs the others),
+ * or goes on at once when an interrupt is already waiting. Without a
+ * timer armed, or with IF=0, nothing could wake it: HLT just ends the
+ * turn and the guest goes on after it at its next one. */
 static enum exit_action on_hlt(struct guest *g, const struct exit_info *e)
+{
+	struct lapic *l = guest_lapic(g);
+	uint64_t now = rdtsc();
+
+	(void)e;
+	exit_skip_instruction();
+	if (!l || !(vmcs_read(GUEST_RFLAGS) & RFLAGS_IF))
+		return EXIT_YIELD;
+	if (event_pending(&g->vcpu, l, now))
+		return EXIT_RESUME;
+	g->wake_tsc = lapic_next_fire(l);
+	g->halts_slept += g->wake_tsc != 0;
+	return EXIT_YIELD;
+}
+
+/* CPUID says there is no MONITOR/MWAIT, and a CPU without them raises
+ * #UD: a guest that idles with MWAIT anyway learns it at once. */
+static enum exit_action on_monitor_mwait(struct guest *g, const struct exit_info *e)
 {
 	(void)g;
 	(void)e;
-	exit_skip_instruction();
-	return EXIT_YIELD;
+	exit_inject_ud();
+	return EXIT_RESUME;
 }
 
 static enum exit_action on_ept(struct guest *g, const struct exit_info *e)
@@ -156,21 +178,35 @@ static enum exit_action on_ept(struct guest *g, const struct exit_info *e)
 	return EXIT_GONE;
 }
 
+/* The timer was armed for the end of the slice or the guest's vLAPIC
+ * timer, whichever is first: the scheduler ends the turn if the slice
+ * is over, and the entry path delivers the timer's vector otherwise. */
 static enum exit_action on_preemption_timer(struct guest *g, const struct exit_info *e)
 {
 	(void)g;
 	(void)e;
-	return EXIT_YIELD;
+	return EXIT_RESUME;
+}
+
+/* Asked for by vmx/event.c while a vector waits: it goes in now. */
+static enum exit_action on_interrupt_window(struct guest *g, const struct exit_info *e)
+{
+	(void)g;
+	(void)e;
+	return EXIT_RESUME;
 }
 
 static const struct exit_entry exit_table[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_EXCEPTION_NMI] = { on_exception, 1 },
 	[EXIT_REASON_EXTERNAL_INTERRUPT] = { on_external_interrupt, 0 },
 	[EXIT_REASON_TRIPLE_FAULT] = { on_triple_fault, 0 },
+	[EXIT_REASON_INTERRUPT_WINDOW] = { on_interrupt_window, 0 },
 	[EXIT_REASON_CPUID] = { exit_cpuid, 0 },
 	[EXIT_REASON_RDPMC] = { on_rdpmc, 0 },
 	[EXIT_REASON_XSETBV] = { exit_xsetbv, 0 },
 	[EXIT_REASON_HLT] = { on_hlt, 0 },
+	[EXIT_REASON_MWAIT] = { on_monitor_mwait, 0 },
+	[EXIT_REASON_MONITOR] = { on_monitor_mwait, 0 },
 	[EXIT_REASON_VMCALL] = { exit_vmcall, 0 },
 	[EXIT_REASON_CR_ACCESS] = { exit_cr_access, 1 },
 	[EXIT_REASON_IO_INSTRUCTION] = { exit_io, 1 },
@@ -199,6 +235,7 @@ enum exit_action exit_dispatch(struct guest *g)
 			   (unsigned long long)e.rip);
 		return EXIT_GONE;
 	}
+	event_after_exit(&g->vcpu);
 	const struct exit_entry *h = basic < EXIT_REASON_COUNT ? &exit_table[basic] : 0;
 
 	if (!h || !h->fn) {

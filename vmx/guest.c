@@ -5,6 +5,7 @@
 #include "lib/err.h"
 #include "lib/fmt.h"
 #include "mm/frame.h"
+#include "vcpu/cpuid_time.h"
 #include "vmx/clock.h"
 #include "vmx/gmem.h"
 #include "vmx/hv.h"
@@ -151,6 +152,8 @@ static void print_disk_and_tmem(const struct guest *g)
 		kprintf(" disk=%s sectors=%llu image_sectors=%llu",
 			d->image ? d->image->name : "blank", (unsigned long long)d->sectors,
 			(unsigned long long)d->image_sectors);
+	if (g->cfg.lapic)
+		kprintf(" lapic=x2apic");
 	if (g->cfg.tmem)
 		kprintf(" tmem=on dedup=%s compress=%s\n",
 			g->cfg.tmem_dedup_shared ? "shared" : on_off(g->cfg.tmem_dedup),
@@ -181,6 +184,8 @@ int guest_create(struct guest *g, unsigned id, const struct boot_module *mod,
 		refuse(cfg, why);
 		return err;
 	}
+	if (cfg->lapic)
+		lapic_reset(&g->lapic, 0, clock_guest_time()->apic_shift);
 	guest_recount(g);
 	g->state = GUEST_RUNNABLE;
 	kprintf("vmx: guest %s started: mem=%lluK maxmem=%lluK weight=%u pages=%llu vpid=%u",

@@ -5,10 +5,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "dev/lapic.h"
 #include "guest-abi/fallow_abi.h"
 #include "mm/memmap.h"
 #include "vmx/disk.h"
 #include "vmx/ept.h"
+#include "vmx/event.h"
 #include "vmx/exit_reason.h"
 
 /* Guest slots. Each running guest costs a VMCS, its EPT tables and its
@@ -52,7 +54,8 @@ struct vcpu_switched {
 struct vcpu {
 	uint64_t gpr[GPR_COUNT];
 	struct vcpu_switched sw;
-	uint64_t cr8; /* the guest's TPR: CR8 accesses exit (vmx/cr.c), no APIC */
+	uint64_t cr8; /* the guest's TPR without a vLAPIC: CR8 accesses exit (vmx/cr.c) */
+	struct vcpu_events ev; /* vmx/event.c's */
 	paddr_t vmcs;
 	bool launched;
 	uint16_t vpid;
@@ -97,6 +100,7 @@ struct guest_config {
 	bool tmem_compress;      /* tmem_compress=on|off */
 	enum guest_kind kind;    /* kind=elf|linux */
 	char initrd[DISK_NAME_MAX]; /* kind=linux initrd=NAME: an image module; "" none */
+	bool lapic;              /* lapic=on|off: a virtual x2APIC (dev/lapic.h) */
 };
 
 /* A hypercall cut short to bound its work (-ERR_AGAIN, vmx/hypercall.c):
@@ -147,15 +151,24 @@ struct guest {
 	struct hc_cont cont;      /* the hypercall it is in the middle of */
 	uint64_t hc_continued;    /* turns ended inside a bounded hypercall */
 	struct disk disk;
-	/* time (vmx/clock.h): a guest waiting for its disk is not picked
-	 * until the TSC reaches wake_tsc */
+	struct lapic lapic; /* live only with cfg.lapic: see guest_lapic() */
+	/* time (vmx/clock.h): a guest waiting for its disk, or halted
+	 * until its vLAPIC timer fires, is not picked until the TSC
+	 * reaches wake_tsc */
 	uint64_t wake_tsc;
+	uint64_t halts_slept; /* HLTs with IF=1 that slept until the vLAPIC timer */
 	uint64_t cpu_ticks; /* TSC ticks in VMX non-root and its exits */
 	uint64_t cpu_since; /* TSC at the current VM entry, 0 outside a turn */
 	uint64_t exit_ms;   /* the guest phase's clock when it ended */
 };
 
 extern struct guest guests[GUEST_MAX];
+
+/* The guest's vLAPIC, or NULL when it has none (lapic=off). */
+static inline struct lapic *guest_lapic(struct guest *g)
+{
+	return g->cfg.lapic ? &g->lapic : 0;
+}
 extern uint64_t vmx_tsc_hz; /* TSC ticks per second, 0 if unknown */
 
 /* Frames guest_create takes for a guest of `mem` bytes: RAM, EPT

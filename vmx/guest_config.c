@@ -1,7 +1,8 @@
 /* A guest's module command line: `name= mem= maxmem= weight= start=
- * disk= disk_size= tmem= tmem_dedup= tmem_compress= kind= initrd=` for the hypervisor,
- * every other word passed through to the guest. Each value is
- * checked here; a guest with a bad configuration is refused by name. */
+ * disk= disk_size= tmem= tmem_dedup= tmem_compress= kind= initrd= lapic=`
+ * for the hypervisor, every other word passed through to the guest. Each
+ * value is checked here; a guest with a bad configuration is refused by
+ * name. */
 #include "vmx/guest.h"
 #include "lib/cmdline.h"
 #include "lib/err.h"
@@ -11,7 +12,7 @@
 enum guest_key {
 	KEY_NAME, KEY_MEM, KEY_MAXMEM, KEY_WEIGHT, KEY_START,
 	KEY_DISK, KEY_DISK_SIZE, KEY_TMEM, KEY_TMEM_DEDUP, KEY_TMEM_COMPRESS,
-	KEY_KIND, KEY_INITRD,
+	KEY_KIND, KEY_INITRD, KEY_LAPIC,
 	KEY_COUNT
 };
 
@@ -46,6 +47,7 @@ static const struct cmdline_opt keys[KEY_COUNT] = {
 	[KEY_TMEM_COMPRESS] = { "tmem_compress", CMDLINE_CHOICE, on_off },
 	[KEY_KIND] = { "kind", CMDLINE_CHOICE, kind_choices },
 	[KEY_INITRD] = { "initrd", CMDLINE_STRING, 0 },
+	[KEY_LAPIC] = { "lapic", CMDLINE_CHOICE, on_off },
 };
 
 static int strncmp_elf(const char *s)
@@ -300,6 +302,8 @@ int guest_config_parse(const char *line, struct guest_config *cfg, char *why,
 			cfg->kind = (enum guest_kind)v.choice;
 		else if (k == KEY_INITRD)
 			rc = copy_name(cfg->initrd, sizeof(cfg->initrd), v.str, v.len);
+		else if (k == KEY_LAPIC)
+			cfg->lapic = v.choice == CHOICE_ON;
 		else
 			rc = set_disk_tmem(cfg, k, &v);
 		if (rc) {
@@ -327,6 +331,10 @@ int guest_config_parse(const char *line, struct guest_config *cfg, char *why,
 		fmt_snprintf(why, whylen, "no name= and the file name is no usable name");
 		return -ERR_INVAL;
 	}
+	/* Linux needs its interrupt controller and timer; Fallow's own
+	 * guests run without unless they ask. */
+	if (!seen[KEY_LAPIC])
+		cfg->lapic = cfg->kind == GUEST_KIND_LINUX;
 	if (cfg->initrd[0] && cfg->kind != GUEST_KIND_LINUX) {
 		fmt_snprintf(why, whylen, "initrd= needs kind=linux");
 		return -ERR_INVAL;

@@ -2,10 +2,14 @@
  * only the few that are part of the guest's own state are allowed.
  * Anything else gets #GP, as on a CPU without that MSR. A value lives in
  * a VMCS field, or, for the MSRs the VMCS does not switch, in the CPU
- * itself while the guest's turn runs (vmx/vcpu_state.c saves it after). */
+ * itself while the guest's turn runs (vmx/vcpu_state.c saves it after).
+ * A guest with a vLAPIC has its x2APIC MSRs, IA32_APIC_BASE and
+ * IA32_TSC_DEADLINE answered by dev/lapic.c, which refuses with #GP what
+ * an x2APIC would. */
 #include "vmx/exit.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/msr.h"
+#include "dev/lapic.h"
 #include "vmx/vmcs.h"
 
 #define CANONICAL_SHIFT 47
@@ -14,6 +18,7 @@
 enum msr_home {
 	IN_VMCS, /* a guest-state field of the VMCS */
 	IN_CPU,  /* the MSR itself, the guest's during its turn */
+	FIXED,   /* a constant: writing it back is accepted, changing it #GP */
 };
 
 struct msr_rule {
@@ -21,20 +26,28 @@ struct msr_rule {
 	enum msr_home home;
 	enum vmcs_field field; /* IN_VMCS only */
 	int writable;
+	uint64_t value;        /* FIXED only */
 };
 
+/* Fast strings on; no branch trace store, no PEBS (the guest has no
+ * performance monitoring). Linux's decompressor reads it before it has
+ * an IDT, so a #GP there is a triple fault. */
+#define MISC_ENABLE_GUEST (MISC_ENABLE_FAST_STRINGS | MISC_ENABLE_BTS_UNAVAILABLE | \
+			   MISC_ENABLE_PEBS_UNAVAILABLE)
+
 static const struct msr_rule allowed[] = {
-	{ MSR_IA32_EFER, IN_VMCS, GUEST_IA32_EFER, 1 },
-	{ MSR_FS_BASE, IN_VMCS, GUEST_FS_BASE, 1 },
-	{ MSR_GS_BASE, IN_VMCS, GUEST_GS_BASE, 1 },
-	{ MSR_IA32_SYSENTER_CS, IN_VMCS, GUEST_SYSENTER_CS, 1 },
-	{ MSR_IA32_SYSENTER_ESP, IN_VMCS, GUEST_SYSENTER_ESP, 1 },
-	{ MSR_IA32_SYSENTER_EIP, IN_VMCS, GUEST_SYSENTER_EIP, 1 },
-	{ MSR_KERNEL_GS_BASE, IN_CPU, 0, 1 },
-	{ MSR_IA32_STAR, IN_CPU, 0, 1 },
-	{ MSR_IA32_LSTAR, IN_CPU, 0, 1 },
-	{ MSR_IA32_CSTAR, IN_CPU, 0, 1 },
-	{ MSR_IA32_FMASK, IN_CPU, 0, 1 },
+	{ MSR_IA32_EFER, IN_VMCS, GUEST_IA32_EFER, 1, 0 },
+	{ MSR_FS_BASE, IN_VMCS, GUEST_FS_BASE, 1, 0 },
+	{ MSR_GS_BASE, IN_VMCS, GUEST_GS_BASE, 1, 0 },
+	{ MSR_IA32_SYSENTER_CS, IN_VMCS, GUEST_SYSENTER_CS, 1, 0 },
+	{ MSR_IA32_SYSENTER_ESP, IN_VMCS, GUEST_SYSENTER_ESP, 1, 0 },
+	{ MSR_IA32_SYSENTER_EIP, IN_VMCS, GUEST_SYSENTER_EIP, 1, 0 },
+	{ MSR_KERNEL_GS_BASE, IN_CPU, 0, 1, 0 },
+	{ MSR_IA32_STAR, IN_CPU, 0, 1, 0 },
+	{ MSR_IA32_LSTAR, IN_CPU, 0, 1, 0 },
+	{ MSR_IA32_CSTAR, IN_CPU, 0, 1, 0 },
+	{ MSR_IA32_FMASK, IN_CPU, 0, 1, 0 },
+	{ MSR_IA32_MISC_ENABLE, FIXED, 0, 0, MISC_ENABLE_GUEST },
 };
 
 static const struct msr_rule *find_rule(uint32_t msr)
@@ -85,8 +98,13 @@ enum exit_action exit_rdmsr(struct guest *g, const struct exit_info *e)
 	(void)e;
 	if (msr == MSR_IA32_TSC) {
 		v = rdtsc();
+	} else if (guest_lapic(g) && lapic_owns_msr(msr)) {
+		if (lapic_rdmsr(guest_lapic(g), msr, rdtsc(), &v)) {
+			exit_inject_gp();
+			return EXIT_RESUME;
+		}
 	} else if (r) {
-		v = r->home == IN_CPU ? rdmsr(msr) : vmcs_read(r->field);
+		v = r->home == FIXED ? r->value : r->home == IN_CPU ? rdmsr(msr) : vmcs_read(r->field);
 	} else {
 		exit_inject_gp();
 		return EXIT_RESUME;
@@ -104,6 +122,17 @@ enum exit_action exit_wrmsr(struct guest *g, const struct exit_info *e)
 	const struct msr_rule *r = find_rule(msr);
 
 	(void)e;
+	if (guest_lapic(g) && lapic_owns_msr(msr)) {
+		if (lapic_wrmsr(guest_lapic(g), msr, v, rdtsc()))
+			exit_inject_gp();
+		else
+			exit_skip_instruction();
+		return EXIT_RESUME;
+	}
+	if (r && r->home == FIXED && v == r->value) {
+		exit_skip_instruction();
+		return EXIT_RESUME;
+	}
 	if (!r || !r->writable || !value_ok(msr, v)) {
 		exit_inject_gp();
 		return EXIT_RESUME;

@@ -121,6 +121,13 @@ static void print_summary(const struct guest *g)
 		kprintf(" hc_refused_user=%llu", (unsigned long long)g->hc_refused_user);
 	if (g->hc_continued)
 		kprintf(" hc_continued=%llu", (unsigned long long)g->hc_continued);
+	if (g->cfg.lapic)
+		kprintf(" lapic_timer=%llu irqs=%llu reinjected=%llu windows=%llu halts_slept=%llu",
+			(unsigned long long)g->lapic.timer_expiries,
+			(unsigned long long)g->vcpu.ev.injected,
+			(unsigned long long)g->vcpu.ev.reinjected,
+			(unsigned long long)g->vcpu.ev.windows,
+			(unsigned long long)g->halts_slept);
 	kprintf(" pages=%llu released=%llu populated=%llu\n", (unsigned long long)g->pages_owned,
 		(unsigned long long)g->released, (unsigned long long)g->populated);
 }

@@ -10,7 +10,8 @@
  * step of tmem's background work, so neither ever holds a guest up for
  * long: no call or teardown does unbounded work inside one exit.
  *
- * A guest waiting for its disk (wake_tsc in the future) is passed over.
+ * A guest waiting for its disk, or halted until its vLAPIC timer fires
+ * (wake_tsc in the future), is passed over.
  * When every runnable guest waits, the CPU idles until the first wake-up
  * (vmx/disk_model.h): disk_wait=skip jumps the TSC there, disk_wait=spin
  * pauses; either way at most one slice at a time, so the polling above
@@ -20,6 +21,7 @@
 #include "vmx/clock.h"
 #include "vmx/ctl.h"
 #include "vmx/disk_model.h"
+#include "vmx/event.h"
 #include "vmx/exit.h"
 #include "vmx/guest.h"
 #include "vmx/hv.h"
@@ -61,6 +63,16 @@ static void arm_timer(uint64_t end)
 		   ticks > PREEMPT_TIMER_MAX ? PREEMPT_TIMER_MAX : ticks);
 }
 
+/* The one VMX-preemption timer serves the slice and the guest's vLAPIC
+ * timer: armed for whichever ends first. */
+static uint64_t timer_end(struct guest *g, uint64_t slice_end)
+{
+	const struct lapic *l = guest_lapic(g);
+	uint64_t fire = l ? lapic_next_fire(l) : 0;
+
+	return fire && fire < slice_end ? fire : slice_end;
+}
+
 static void run_turn(struct guest *g, uint64_t slice_ticks)
 {
 	uint64_t end = rdtsc() + slice_ticks;
@@ -68,7 +80,8 @@ static void run_turn(struct guest *g, uint64_t slice_ticks)
 	if (vmx_vmptrld(g->vcpu.vmcs))
 		panic("vmx: VMPTRLD failed for guest %s", g->cfg.name);
 	for (;;) {
-		arm_timer(end);
+		event_before_entry(&g->vcpu, guest_lapic(g), rdtsc());
+		arm_timer(timer_end(g, end));
 		clock_cpu_begin(g);
 		int failed = vmx_enter(g->vcpu.gpr, g->vcpu.launched);
 

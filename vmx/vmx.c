@@ -88,6 +88,7 @@ int vmx_on(const struct vmx_caps *caps)
 	vmx_cpu.cr4_fixed0 = caps->cr4_fixed0;
 	vmx_cpu.cr4_fixed1 = caps->cr4_fixed1;
 	vmx_cpu.preempt_shift = (unsigned)(caps->misc & VMX_MISC_PREEMPT_SHIFT_MASK);
+	vmx_cpu.intr_window = cc.proc.allowed1 & PROC_INTERRUPT_WINDOW_EXITING;
 	vmx_cpu.invept_single = caps->ept_vpid_cap & EPT_CAP_INVEPT_SINGLE;
 	vmx_cpu.invvpid_single = caps->ept_vpid_cap & VPID_CAP_INVVPID_SINGLE;
 	if ((err = enable_feature_control()) || (err = alloc_regions()))

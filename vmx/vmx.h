@@ -19,6 +19,7 @@ struct vmx_cpu {
 	struct vmx_controls ctl;
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	unsigned preempt_shift; /* timer ticks once per 2^shift TSC ticks */
+	bool intr_window;       /* interrupt-window exiting may be turned on */
 	bool invept_single, invvpid_single;
 	uint64_t saved_cr4;     /* CR4 before VMXON, restored by vmx_off */
 };

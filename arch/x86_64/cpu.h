@@ -151,17 +151,27 @@ static inline __attribute__((noreturn)) void cpu_halt_forever(void)
 
 /* CPUID leaves and bits Fallow reads, SDM vol. 2A "CPUID". */
 #define CPUID_LEAF_FEATURES 0x1u
+#define CPUID_1_ECX_MONITOR (1u << 3) /* MONITOR/MWAIT */
 #define CPUID_1_ECX_VMX (1u << 5)
 #define CPUID_1_ECX_FMA (1u << 12)
+#define CPUID_1_ECX_X2APIC (1u << 21)
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
 #define CPUID_1_ECX_PDCM (1u << 15) /* IA32_PERF_CAPABILITIES */
 #define CPUID_1_ECX_XSAVE (1u << 26)
 #define CPUID_1_ECX_OSXSAVE (1u << 27) /* mirrors CR4.OSXSAVE */
 #define CPUID_1_ECX_AVX (1u << 28)
 #define CPUID_1_ECX_F16C (1u << 29)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31)
+#define CPUID_1_EDX_APIC (1u << 9)
 #define CPUID_1_EDX_FXSR (1u << 24)
+#define CPUID_1_EBX_APIC_ID_SHIFT 24 /* initial APIC ID, bits 31:24 */
+#define CPUID_1_EBX_APIC_ID_MASK (0xffu << CPUID_1_EBX_APIC_ID_SHIFT)
+#define CPUID_LEAF_THERMAL 0x6u
+#define CPUID_6_EAX_ARAT (1u << 2) /* APIC timer runs in every C-state */
 #define CPUID_LEAF_STRUCT_FEATURES 0x7u /* structured extended features */
 #define CPUID_LEAF_PMU 0xau          /* architectural performance monitoring */
+#define CPUID_LEAF_TOPOLOGY 0xbu     /* EDX: x2APIC ID */
+#define CPUID_LEAF_TOPOLOGY_V2 0x1fu /* EDX: x2APIC ID */
 #define CPUID_LEAF_XSAVE 0xdu        /* XSAVE state components */
 #define CPUID_XSAVE_SUB_FEATURES 1u  /* leaf 0xd subleaf 1: XSAVEOPT, XSAVEC, ... */
 #define CPUID_LEAF_TSC 0x15u

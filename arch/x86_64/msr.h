@@ -6,6 +6,11 @@
 
 /* MSRs */
 #define MSR_IA32_TSC 0x10u
+#define MSR_IA32_APIC_BASE 0x1bu
+#define MSR_IA32_MISC_ENABLE 0x1a0u
+#define MSR_IA32_TSC_DEADLINE 0x6e0u
+#define MSR_X2APIC_FIRST 0x800u     /* x2APIC registers: 0x800 + MMIO offset / 16 */
+#define MSR_X2APIC_LAST 0x8ffu
 #define MSR_IA32_SYSENTER_CS 0x174u
 #define MSR_IA32_SYSENTER_ESP 0x175u
 #define MSR_IA32_SYSENTER_EIP 0x176u
@@ -18,6 +23,17 @@
 #define MSR_FS_BASE 0xc0000100u
 #define MSR_GS_BASE 0xc0000101u
 #define MSR_KERNEL_GS_BASE 0xc0000102u /* swapped with GS_BASE by SWAPGS */
+
+/* IA32_MISC_ENABLE (SDM vol. 4, table 2-2) */
+#define MISC_ENABLE_FAST_STRINGS (1ull << 0)
+#define MISC_ENABLE_BTS_UNAVAILABLE (1ull << 11)
+#define MISC_ENABLE_PEBS_UNAVAILABLE (1ull << 12)
+
+/* IA32_APIC_BASE (SDM vol. 3A 10.4.4, 10.12.1) */
+#define APIC_BASE_BSP (1ull << 8)
+#define APIC_BASE_EXTD (1ull << 10) /* x2APIC mode */
+#define APIC_BASE_EN (1ull << 11)
+#define APIC_BASE_DEFAULT 0xfee00000ull
 
 /* IA32_EFER */
 #define EFER_SCE (1ull << 0) /* SYSCALL enable */

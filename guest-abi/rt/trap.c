@@ -65,6 +65,8 @@ uint64_t rt_user_kernel_rsp; /* rt_user_run's stack, for the way back */
 
 void rt_trap_handle(struct trap_frame *f);
 extern const uint8_t rt_trap_stubs[];
+extern const uint8_t rt_irq_stubs[]; /* vectors 32-255, STUB_BYTES apart */
+static rt_irq_fn irq_fns[IDT_VECTORS];
 void rt_trap_ring0(void);
 void rt_trap_reload_segments(void);
 
@@ -82,6 +84,18 @@ __asm__(
 	"	.else\n"
 	"	pushq $0\n"
 	"	.endif\n"
+	"	pushq $vec\n"
+	"	jmp rt_trap_common\n"
+	"	.set vec, vec + 1\n"
+	"	.endr\n"
+	/* Interrupt stubs: no error code, a 0 in its place. */
+	"	.balign 16\n"
+	"	.globl rt_irq_stubs\n"
+	"rt_irq_stubs:\n"
+	"	.set vec, 32\n"
+	"	.rept 224\n"
+	"	.balign 16\n"
+	"	pushq $0\n"
 	"	pushq $vec\n"
 	"	jmp rt_trap_common\n"
 	"	.set vec, vec + 1\n"
@@ -176,6 +190,10 @@ void rt_trap_handle(struct trap_frame *f)
 	rt_trap_last.error = f->error;
 	rt_trap_last.rip = f->rip;
 	rt_trap_last.cs = f->cs;
+	if (f->vector >= EXCEPTION_VECTORS && f->vector < IDT_VECTORS && irq_fns[f->vector]) {
+		irq_fns[f->vector]((unsigned)f->vector);
+		return;
+	}
 	rt_trap_count++;
 	if (rt_trap_skip) {
 		f->rip += rt_trap_skip;
@@ -183,7 +201,7 @@ void rt_trap_handle(struct trap_frame *f)
 		return;
 	}
 	rt_printf("trap: unexpected %s (vector %llu) error 0x%llx at RIP 0x%llx CS 0x%llx\n",
-		  trap_names[f->vector % EXCEPTION_VECTORS], (unsigned long long)f->vector,
+		  f->vector < EXCEPTION_VECTORS ? trap_names[f->vector] : "interrupt", (unsigned long long)f->vector,
 		  (unsigned long long)f->error, (unsigned long long)f->rip,
 		  (unsigned long long)f->cs);
 	hc_exit(RT_TRAP_EXIT_STATUS);
@@ -209,6 +227,15 @@ static void set_gate(unsigned vector, uint64_t handler, uint8_t type)
 		.offset_mid = (uint16_t)(handler >> 16),
 		.offset_hi = (uint32_t)(handler >> 32),
 	};
+}
+
+void rt_irq_set(unsigned vector, rt_irq_fn fn)
+{
+	if (vector < EXCEPTION_VECTORS || vector >= IDT_VECTORS || vector == RT_VECTOR_RING0)
+		return;
+	irq_fns[vector] = fn;
+	set_gate(vector, (uint64_t)(uintptr_t)(rt_irq_stubs + (vector - EXCEPTION_VECTORS) * STUB_BYTES),
+		 GATE_INTERRUPT);
 }
 
 static void set_tss_descriptor(void)

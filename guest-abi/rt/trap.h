@@ -2,7 +2,8 @@
  * hypervisor injects or that run code at CPL 3: a GDT with kernel and
  * user segments laid out for SYSCALL/SYSRET, a TSS whose RSP0 is a trap
  * stack, and an IDT with a handler for every exception vector (0-31) and
- * one vector user code may raise to come back to ring 0. The hypervisor
+ * one vector user code may raise to come back to ring 0, and the
+ * interrupt vectors a guest routes to handlers of its own. The hypervisor
  * makes every guest exception exit and kills the guest, so these handlers
  * only ever see events the hypervisor injects and software interrupts. */
 #ifndef FALLOW_GUEST_RT_TRAP_H
@@ -39,6 +40,14 @@ extern volatile uint64_t rt_trap_skip;
  * true when it raised exactly one trap, with `vector`. */
 bool rt_trap_raises(void (*insn)(uint64_t, uint64_t), uint64_t a, uint64_t b,
 		    unsigned len, unsigned vector);
+
+/* An interrupt handler: runs on the trap stack with interrupts off (an
+ * interrupt gate), gets its vector, returns with IRET. */
+typedef void (*rt_irq_fn)(unsigned vector);
+
+/* Routes `vector` (32-255, not RT_VECTOR_RING0) to fn; after
+ * rt_trap_init. */
+void rt_irq_set(unsigned vector, rt_irq_fn fn);
 
 /* Loads the GDT, TSS and IDT (CS, SS, DS, ES reloaded; FS and GS, and
  * their bases, left alone). */
