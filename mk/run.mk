@@ -20,3 +20,21 @@ run-check: all
 	fi
 
 TEST_EXTRA += run-check
+
+# `make run-linux`: Fallow with one Linux guest whose /init is a shell on
+# hvc0 (linux/shell.cfg). Type `attach lx` on the console to use it,
+# Ctrl-A d to come back; `exit` in the shell powers the guest off, and
+# Fallow with it. Scenario linux-shell does the same in `make test`.
+LINUX_SHELL_CFG := linux/shell.cfg
+LINUX_SHELL_ISO := $(BUILD)/fallow-linux.iso
+
+.PHONY: run-linux
+$(LINUX_SHELL_ISO): $(BUILD)/fallow.elf $(LINUX_SHELL_CFG) tools/mkiso.sh linux | deps-build
+	tools/mkiso.sh $(BUILD)/fallow.elf $(LINUX_SHELL_CFG) $@
+
+run-linux:
+	@tools/deps.sh run
+	@tools/deps.sh linux
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(LINUX_SHELL_ISO)
+	tools/run.sh $(LINUX_SHELL_ISO)
