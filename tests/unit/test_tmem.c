@@ -7,51 +7,14 @@
 #include <cmocka.h>
 
 #include "lib/err.h"
-#include "test_tmem_platform.h"
+#include "test_tmem_env.h"
 
 #define ARENA_FRAMES 256
 
-struct env {
-	struct arena a;
-	struct tmem *t;
-	uint8_t in[TMEM_PAGE_SIZE], out[TMEM_PAGE_SIZE];
-};
-
-static const struct tmem_client_cfg plain = { 1, 0, TMEM_UNLIMITED, TMEM_UNLIMITED };
-
 static int setup(void **state)
 {
-	struct env *e = calloc(1, sizeof(*e));
-	struct tmem_platform plat;
-
-	arena_init(&e->a, ARENA_FRAMES);
-	plat = arena_platform(&e->a);
-	e->t = calloc(1, sizeof(*e->t));
-	assert_int_equal(tmem_init(e->t, &plat, 42), 0);
-	*state = e;
+	*state = env_new(ARENA_FRAMES, 42);
 	return 0;
-}
-
-/* Every test ends with all frames back, scrubbed, and nothing drifted. */
-static int teardown(void **state)
-{
-	struct env *e = *state;
-
-	assert_int_equal(tmem_check(e->t), 0);
-	assert_true(arena_balanced(&e->a, e->t));
-	tmem_fini(e->t);
-	assert_int_equal(e->a.nfree, e->a.total);
-	assert_int_equal(e->a.violations, 0);
-	arena_fini(&e->a);
-	free(e->t);
-	free(e);
-	return 0;
-}
-
-static void ok(struct env *e)
-{
-	assert_int_equal(tmem_check(e->t), 0);
-	assert_true(arena_balanced(&e->a, e->t));
 }
 
 static int put_seed(struct env *e, unsigned cid, unsigned pool, uint64_t obj,
@@ -920,7 +883,7 @@ static void test_scrubbed_on_return(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, env_teardown)
 		T(test_init_rejects_bad_platform),
 		T(test_client_errors),
 		T(test_pool_ids_bounds_checked),

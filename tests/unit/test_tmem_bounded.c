@@ -11,52 +11,17 @@
 
 #include "lib/err.h"
 #include "tmem/evict.h"
-#include "test_tmem_platform.h"
+#include "test_tmem_env.h"
 
 #define ARENA_FRAMES 4096
 #define MANY 3000u   /* pages: three budgets' worth */
 #define SHARED 5000u /* pages of one deduplicated blob */
 #define OTHER 40u    /* pages elsewhere that must survive */
 
-struct env {
-	struct arena a;
-	struct tmem *t;
-	uint8_t in[TMEM_PAGE_SIZE], out[TMEM_PAGE_SIZE];
-};
-
-static const struct tmem_client_cfg plain = { 1, 0, TMEM_UNLIMITED, TMEM_UNLIMITED };
-
 static int setup(void **state)
 {
-	struct env *e = calloc(1, sizeof(*e));
-	struct tmem_platform plat;
-
-	arena_init(&e->a, ARENA_FRAMES);
-	plat = arena_platform(&e->a);
-	e->t = calloc(1, sizeof(*e->t));
-	assert_int_equal(tmem_init(e->t, &plat, 7), 0);
-	*state = e;
+	*state = env_new(ARENA_FRAMES, 7);
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct env *e = *state;
-
-	assert_int_equal(tmem_check(e->t), 0);
-	tmem_fini(e->t);
-	assert_int_equal(e->a.nfree, e->a.total);
-	assert_int_equal(e->a.violations, 0);
-	arena_fini(&e->a);
-	free(e->t);
-	free(e);
-	return 0;
-}
-
-static void ok(struct env *e)
-{
-	assert_int_equal(tmem_check(e->t), 0);
-	assert_true(arena_balanced(&e->a, e->t));
 }
 
 static void client(struct env *e, unsigned cid, uint32_t flags)
@@ -312,7 +277,7 @@ static void test_owner_end_sweeps_others_pages(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, env_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_destroy_pool_in_steps),
 		T(test_flush_object_in_steps),
