@@ -25,7 +25,8 @@ HV_ASFLAGS := -g -I. -D__ASSEMBLY__
 HV_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -no-pie -T linker.ld
 
 HV_SRCS := $(sort $(wildcard boot/*.S boot/*.c arch/x86_64/*.S arch/x86_64/*.c \
-	vmx/*.c vcpu/*.c dev/*.c mm/*.c tmem/*.c lib/*.c guest/load/*.c))
+	vmx/*.c vcpu/*.c dev/*.c dev/disk/*.c guest/*.c guest/load/*.c hcall/*.c ctl/*.c \
+	sched/*.c mm/*.c tmem/*.c lib/*.c))
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 
 all: $(BUILD)/fallow.elf $(BUILD)/fallow.iso
@@ -70,7 +71,7 @@ HOST_CFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer $(HOST_SAN) \
 	-DFALLOW_VERSION='"$(VERSION)"'
 HOST_LDLIBS := -lcmocka
 
-HOST_LIB_SRCS := $(sort $(wildcard mm/*.c tmem/*.c lib/*.c guest/load/*.c vcpu/*.c dev/lapic*.c))
+HOST_LIB_SRCS := $(sort $(wildcard mm/*.c tmem/*.c lib/*.c guest/load/*.c vcpu/cpuid_time.c dev/lapic*.c))
 HOST_LIB_OBJS := $(patsubst %,$(HOST)/obj/%.o,$(HOST_LIB_SRCS))
 HOST_LIB := $(HOST)/libfallow.a
 

@@ -21,7 +21,7 @@
 #include "mm/memmap.h"
 #include "mm/selftest.h"
 #include "vmx/caps.h"
-#include "vmx/run.h"
+#include "sched/run.h"
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289u
 #define MBI_MAX_BYTES (1u << 20) /* GRUB's is a few KiB; bound a bad one */

@@ -1,8 +1,8 @@
 #include "boot/options.h"
 
 #include "lib/cmdline.h"
-#include "vmx/disk_model.h"
-#include "vmx/sched.h"
+#include "dev/disk/model.h"
+#include "sched/sched.h"
 
 /* The command line sits inside the multiboot2 information, which the
  * memory-map parser bounded; this only stops a missing NUL running on. */

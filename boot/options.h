@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "vmx/disk_model.h"
+#include "dev/disk/model.h"
 
 #define STATS_INTERVAL_MAX_S 86400u /* a day: longer is surely a typo */
 

@@ -19,7 +19,7 @@ enum fallow_err {
 	ERR_FROZEN = 12, /* the console froze this guest's tmem puts */
 	/* Internal, never a guest's RAX: the work was cut short to bound one
 	 * call, and the caller comes back for the rest (a hypercall
-	 * continuation: vmx/hypercall.c re-runs the guest's VMCALL). */
+	 * continuation: hcall/hypercall.c re-runs the guest's VMCALL). */
 	ERR_AGAIN = 13,
 	ERR_MAX
 };

@@ -8,7 +8,7 @@
 
 #define MEMMAP_MAX_REGIONS 128
 /* Room for a boot with every guest slot and every disk image in use
- * (GUEST_MAX 32 + DISK_IMAGE_MAX 8; vmx/guest.c checks the sum). */
+ * (GUEST_MAX 32 + DISK_IMAGE_MAX 8; guest/guest.c checks the sum). */
 #define MEMMAP_MAX_MODULES 40
 
 /* Values of the multiboot2 memory map entry type. */

@@ -5,7 +5,7 @@
 #include "vmx/event.h"
 #include "dev/lapic.h"
 #include "vmx/controls.h"
-#include "vmx/guest.h"
+#include "guest/guest.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 

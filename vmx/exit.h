@@ -5,7 +5,7 @@
 #define FALLOW_VMX_EXIT_H
 
 #include <stdint.h>
-#include "vmx/guest.h"
+#include "guest/guest.h"
 
 enum exit_action {
 	EXIT_RESUME, /* re-enter the same guest */

@@ -6,7 +6,7 @@
 #define FALLOW_VMX_GMEM_H
 
 #include <stdint.h>
-#include "vmx/guest.h"
+#include "guest/guest.h"
 
 /* 0 when [gpa, gpa+len) is the guest's, else -ERR_FAULT. len 0 is fine. */
 int gmem_check(const struct guest *g, uint64_t gpa, uint64_t len);

@@ -3,7 +3,7 @@
 #ifndef FALLOW_VMX_VCPU_STATE_H
 #define FALLOW_VMX_VCPU_STATE_H
 
-#include "vmx/guest.h"
+#include "guest/guest.h"
 
 /* A guest's state as after reset, in the save area of guest slot `slot`:
  * x87/SSE initial, XCR0 x87 only, DR0-DR3 zero, DR6 at its reset value,

@@ -4,8 +4,8 @@
 #define FALLOW_VMX_VMCS_SETUP_H
 
 #include <stdint.h>
-#include "vmx/guest.h"
-#include "vmx/loader.h"
+#include "guest/guest.h"
+#include "guest/loader.h"
 
 /* Allocates and loads g's VMCS and writes every field; the guest starts
  * as its loader said (`entry`: RIP, RSP, RSI, RDI, CR3, GDT, selectors).

@@ -3,7 +3,7 @@
  * and the gpr pointer on the host stack, writes that stack pointer as
  * HOST_RSP, loads the guest registers and enters. On a VM exit the CPU
  * resumes at vmx_exit_entry with RSP = HOST_RSP, so the pointer is at
- * (%rsp). Offsets are enum gpr * 8 (vmx/guest.h). */
+ * (%rsp). Offsets are enum gpr * 8 (guest/guest.h). */
 #include "vmx/vmentry.h"
 
 __asm__(
