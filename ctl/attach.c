@@ -80,7 +80,7 @@ bool ctl_attach_take(char c)
 void ctl_attach_poll(void)
 {
 	if (still_attached())
-		guest_console_flush(attached);
+		dev_console_flush(attached);
 }
 
 void ctl_cmd_attach(const struct ctl_args *a)

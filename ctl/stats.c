@@ -1,5 +1,6 @@
 /* See stats.h. */
 #include "ctl/stats.h"
+#include "dev/dev.h"
 #include "mm/frame.h"
 #include "guest/clock.h"
 #include "dev/disk/store.h"
@@ -40,13 +41,8 @@ static unsigned long long ull(uint64_t v)
 
 void stats_guest_time_disk(const struct guest *g)
 {
-	const struct disk_counters *c = &g->disk.count;
-
-	kprintf(" cpu_ms=%llu disk_read=%llu disk_written=%llu disk_read_calls=%llu"
-		" disk_write_calls=%llu disk_wait_ms=%llu disk_frames=%llu",
-		ull(clock_ticks_to_ms(clock_cpu_ticks(g))), ull(c->sectors_read),
-		ull(c->sectors_written), ull(c->read_calls), ull(c->write_calls),
-		ull(clock_ticks_to_ms(c->wait_ticks)), ull(g->disk.frames));
+	kprintf(" cpu_ms=%llu", ull(clock_ticks_to_ms(clock_cpu_ticks(g))));
+	dev_print_stats(g);
 }
 
 void stats_guest_line(const struct guest *g)

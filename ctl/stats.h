@@ -24,8 +24,9 @@ void stats_print(const char *at);
  * figures append their keys here. */
 void stats_guest_line(const struct guest *g);
 
-/* ` cpu_ms=N disk_read=N disk_written=N disk_read_calls=N
- * disk_write_calls=N disk_wait_ms=N disk_frames=N` (sectors, calls, ms,
+/* ` cpu_ms=N` and then every device's counters (dev/dev.h; today the
+ * disk's: ` disk_read=N disk_written=N disk_read_calls=N
+ * disk_write_calls=N disk_wait_ms=N disk_frames=N`: sectors, calls, ms,
  * overlay frames), no newline: the guest's stats line and its summary
  * line carry them. */
 void stats_guest_time_disk(const struct guest *g);

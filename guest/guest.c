@@ -1,11 +1,12 @@
-/* Guest lifetime: creation from a module (memory, EPT, image, VMCS), the
- * console forwarding, and destruction with every frame scrubbed. */
+/* Guest lifetime: creation from a module (devices, memory, EPT, image,
+ * VMCS) and destruction with every frame scrubbed. The devices (dev/dev.h)
+ * attach and detach by walking their table. */
 #include "guest/guest.h"
 #include <stdarg.h>
+#include "dev/dev.h"
 #include "lib/err.h"
 #include "lib/fmt.h"
 #include "mm/frame.h"
-#include "vcpu/cpuid_time.h"
 #include "guest/clock.h"
 #include "vmx/gmem.h"
 #include "vmx/hv.h"
@@ -49,7 +50,7 @@ uint64_t guest_charged_pages(const struct guest *g)
 void guest_recount(struct guest *g)
 {
 	g->pages_owned = g->ept.ram_pages + g->ept.table_pages + GUEST_VMCS_PAGES +
-			 g->persistent_pages + g->disk.frames;
+			 g->persistent_pages + dev_frames(g);
 }
 
 struct guest *guest_by_name(const char *name, size_t len)
@@ -123,7 +124,7 @@ static int check(const struct guest_config *cfg, const struct boot_module *mod,
 static void release(struct guest *g)
 {
 	tmem_glue_guest_end(g); /* its persistent and ephemeral pages go */
-	disk_detach(&g->disk);  /* its overlay frames go */
+	dev_detach_all(g);      /* a disk's overlay frames go, a console's line shows */
 	if (g->vcpu.vmcs != FRAME_NONE) {
 		if (vmx_vmclear(g->vcpu.vmcs))
 			panic("vmx: VMCLEAR failed for guest %s", g->cfg.name);
@@ -143,17 +144,10 @@ static const char *on_off(bool on)
 	return on ? "on" : "off";
 }
 
-/* The rest of the `started` line: what disk and tmem the guest has. */
-static void print_disk_and_tmem(const struct guest *g)
+/* The rest of the `started` line: what devices and tmem the guest has. */
+static void print_devices_and_tmem(const struct guest *g)
 {
-	const struct disk *d = &g->disk;
-
-	if (d->present)
-		kprintf(" disk=%s sectors=%llu image_sectors=%llu",
-			d->image ? d->image->name : "blank", (unsigned long long)d->sectors,
-			(unsigned long long)d->image_sectors);
-	if (g->cfg.lapic)
-		kprintf(" lapic=x2apic");
+	dev_print_started(g);
 	if (g->cfg.tmem)
 		kprintf(" tmem=on dedup=%s compress=%s\n",
 			g->cfg.tmem_dedup_shared ? "shared" : on_off(g->cfg.tmem_dedup),
@@ -175,7 +169,7 @@ int guest_create(struct guest *g, unsigned id, const struct boot_module *mod,
 			     .cap_pages = cap, .frozen = frozen };
 	g->vcpu.vpid = (uint16_t)(id + 1); /* VPID 0 is the host's */
 	if ((err = check(cfg, mod, why, sizeof(why))) ||
-	    (err = disk_attach(&g->disk, &cfg->disk, why, sizeof(why))) ||
+	    (err = dev_attach_all(g, why, sizeof(why))) ||
 	    (err = give_memory(g, why, sizeof(why))) ||
 	    (err = load(g, mod, why, sizeof(why))) ||
 	    (err = tmem_glue_guest_start(g, why, sizeof(why)))) {
@@ -184,15 +178,13 @@ int guest_create(struct guest *g, unsigned id, const struct boot_module *mod,
 		refuse(cfg, why);
 		return err;
 	}
-	if (cfg->lapic)
-		lapic_reset(&g->lapic, 0, clock_guest_time()->apic_shift);
 	guest_recount(g);
 	g->state = GUEST_RUNNABLE;
 	kprintf("vmx: guest %s started: mem=%lluK maxmem=%lluK weight=%u pages=%llu vpid=%u",
 		cfg->name, (unsigned long long)(cfg->mem >> 10),
 		(unsigned long long)(cfg->maxmem >> 10), cfg->weight,
 		(unsigned long long)g->pages_owned, g->vcpu.vpid);
-	print_disk_and_tmem(g);
+	print_devices_and_tmem(g);
 	return 0;
 }
 
@@ -212,8 +204,7 @@ static void print_running(void)
 
 void guest_destroy(struct guest *g, bool killed, int status)
 {
-	guest_console_flush(g);
-	release(g);
+	release(g); /* the console's last part line shows first */
 	g->exit_ms = clock_ms();
 	g->killed = killed;
 	g->exit_status = status;
@@ -233,32 +224,7 @@ void guest_kill(struct guest *g, const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	guest_console_flush(g);
+	dev_console_flush(g); /* the guest's last words before the reason */
 	kprintf("vmx: guest %s killed: %s\n", g->cfg.name, msg);
 	guest_destroy(g, true, -1);
-}
-
-void guest_console_flush(struct guest *g)
-{
-	if (!g->line_len)
-		return;
-	kprintf("[%s] %.*s\n", g->cfg.name, (int)g->line_len, g->line);
-	g->line_len = 0;
-}
-
-void guest_console_putc(struct guest *g, char c)
-{
-	if (c == '\n') {
-		/* An empty line still shows, so guests can print blank lines. */
-		if (!g->line_len)
-			kprintf("[%s] \n", g->cfg.name);
-		guest_console_flush(g);
-		return;
-	}
-	if (c == '\r')
-		return;
-	/* Control and non-ASCII bytes could forge console lines or escapes. */
-	g->line[g->line_len++] = (c >= ' ' && c < 0x7f) ? c : '.';
-	if (g->line_len == sizeof(g->line))
-		guest_console_flush(g);
 }

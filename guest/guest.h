@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "dev/console.h"
 #include "dev/lapic.h"
 #include "guest-abi/fallow_abi.h"
 #include "mm/memmap.h"
@@ -18,7 +19,6 @@
  * would do. 32 leaves room for a density run of more than 15 guests
  * beside image modules (the boot takes MEMMAP_MAX_MODULES modules). */
 #define GUEST_MAX 32
-#define GUEST_CONSOLE_LINE 200 /* pending console bytes before a forced line */
 #define GUEST_WEIGHT_MAX 1000u
 
 /* General registers in the SDM's encoding order (exit qualifications name
@@ -115,7 +115,7 @@ struct hc_cont {
 	uint64_t done; /* the handler's progress: bytes, pages */
 };
 
-/* Pages a guest holds besides its RAM, EPT and disk overlay: the VMCS. */
+/* Pages a guest holds besides its RAM, EPT and devices' frames: the VMCS. */
 #define GUEST_VMCS_PAGES 1u
 
 struct guest {
@@ -124,13 +124,14 @@ struct guest {
 	struct guest_config cfg;
 	struct ept ept;
 	struct vcpu vcpu;
-	/* console forwarding: one line at a time, `[name] ` prefixed */
-	char line[GUEST_CONSOLE_LINE];
-	unsigned line_len;
+	/* devices (dev/dev.h): bit i set while the table's device i is
+	 * attached; their per-guest state: console here, disk and lapic below */
+	uint32_t dev_attached;
+	struct dev_console console; /* COM1 and hypercall output, by the line */
 	/* what the summary prints */
 	int exit_status;
 	bool killed;
-	uint64_t pages_owned; /* RAM + EPT tables + VMCS + persistent + disk overlay, while alive */
+	uint64_t pages_owned; /* RAM + EPT tables + VMCS + persistent + device frames, while alive */
 	/* memory control: the console sets these, the balloon and tmem
 	 * hypercalls read them */
 	uint64_t target_pages;     /* console `target`; 0 = none set */
@@ -199,10 +200,6 @@ int guest_create(struct guest *g, unsigned id, const struct boot_module *mod,
 /* Ends a guest: VMCS cleared, TLBs flushed, every frame scrubbed and
  * freed. `killed` and `status` go to the summary. */
 void guest_destroy(struct guest *g, bool killed, int status);
-
-/* Emits one byte of guest console output (hypercall or COM1). */
-void guest_console_putc(struct guest *g, char c);
-void guest_console_flush(struct guest *g);
 
 /* Prints `vmx: guest NAME killed: ...` and destroys the guest. */
 void guest_kill(struct guest *g, const char *fmt, ...)

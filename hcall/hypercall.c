@@ -15,7 +15,7 @@
 
 #define CONSOLE_CHUNK 128
 /* The most one guest byte can queue: a whole `[name] ` line. */
-#define CONSOLE_LINE_OUT (FALLOW_NAME_MAX + GUEST_CONSOLE_LINE + 4)
+#define CONSOLE_LINE_OUT (FALLOW_NAME_MAX + DEV_CONSOLE_LINE + 4)
 
 enum hc_perm {
 	HC_ANY_GUEST = 1, /* every guest; control calls will be narrower */
@@ -93,7 +93,7 @@ static int64_t hc_console_write(struct guest *g, const uint64_t *arg,
 				g->cont.done = done;
 				return -ERR_AGAIN;
 			}
-			guest_console_putc(g, chunk[i]);
+			dev_console_putc(g, chunk[i]);
 		}
 	}
 	return (int64_t)len;

@@ -3,13 +3,13 @@
  * Anything else gets #GP, as on a CPU without that MSR. A value lives in
  * a VMCS field, or, for the MSRs the VMCS does not switch, in the CPU
  * itself while the guest's turn runs (vmx/vcpu_state.c saves it after).
- * A guest with a vLAPIC has its x2APIC MSRs, IA32_APIC_BASE and
- * IA32_TSC_DEADLINE answered by dev/lapic.c, which refuses with #GP what
- * an x2APIC would. */
+ * MSRs a device of the guest's declares (dev/dev.h) go to it: with a
+ * vLAPIC, the x2APIC MSRs, IA32_APIC_BASE and IA32_TSC_DEADLINE go to
+ * dev/x2apic.c, which refuses with #GP what an x2APIC would. */
 #include "vmx/exit.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/msr.h"
-#include "dev/lapic.h"
+#include "dev/dev.h"
 #include "vmx/vmcs.h"
 
 #define CANONICAL_SHIFT 47
@@ -93,13 +93,14 @@ enum exit_action exit_rdmsr(struct guest *g, const struct exit_info *e)
 {
 	uint32_t msr = (uint32_t)g->vcpu.gpr[GPR_RCX];
 	const struct msr_rule *r = find_rule(msr);
+	const struct dev_msrs *dev = dev_find_msr(g, msr);
 	uint64_t v;
 
 	(void)e;
 	if (msr == MSR_IA32_TSC) {
 		v = rdtsc();
-	} else if (guest_lapic(g) && lapic_owns_msr(msr)) {
-		if (lapic_rdmsr(guest_lapic(g), msr, rdtsc(), &v)) {
+	} else if (dev) {
+		if (dev->rdmsr(g, msr, &v)) {
 			exit_inject_gp();
 			return EXIT_RESUME;
 		}
@@ -120,10 +121,11 @@ enum exit_action exit_wrmsr(struct guest *g, const struct exit_info *e)
 	uint32_t msr = (uint32_t)g->vcpu.gpr[GPR_RCX];
 	uint64_t v = (g->vcpu.gpr[GPR_RDX] << 32) | (uint32_t)g->vcpu.gpr[GPR_RAX];
 	const struct msr_rule *r = find_rule(msr);
+	const struct dev_msrs *dev = dev_find_msr(g, msr);
 
 	(void)e;
-	if (guest_lapic(g) && lapic_owns_msr(msr)) {
-		if (lapic_wrmsr(guest_lapic(g), msr, v, rdtsc()))
+	if (dev) {
+		if (dev->wrmsr(g, msr, v))
 			exit_inject_gp();
 		else
 			exit_skip_instruction();
