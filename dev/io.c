@@ -2,7 +2,7 @@
  * data port is the guest's serial console, forwarded line by line; its
  * line-status register says "ready"; every other port reads as all ones
  * (nothing there) and swallows writes. */
-#include "vmx/exit.h"
+#include "dev/io.h"
 #include "guest-abi/fallow_abi.h"
 
 #define IO_QUAL_SIZE_MASK 0x7ull /* bytes - 1 */

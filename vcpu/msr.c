@@ -6,7 +6,7 @@
  * A guest with a vLAPIC has its x2APIC MSRs, IA32_APIC_BASE and
  * IA32_TSC_DEADLINE answered by dev/lapic.c, which refuses with #GP what
  * an x2APIC would. */
-#include "vmx/exit.h"
+#include "vcpu/exits.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/msr.h"
 #include "dev/lapic.h"

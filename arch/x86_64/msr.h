@@ -1,4 +1,4 @@
-/* MSR numbers and control-register bits, named once (SDM vol. 4 "Model-
+/* MSR numbers, control-register and RFLAGS bits, named once (SDM vol. 4 "Model-
  * Specific Registers", vol. 3A 2.5 "Control Registers", 2.6 XCR0). The VMX
  * capability MSRs stay beside the code that decodes them (vmx/caps.h). */
 #ifndef FALLOW_ARCH_MSR_H
@@ -58,6 +58,10 @@
 #define CR4_VMXE (1ull << 13)
 #define CR4_OSXSAVE (1ull << 18)   /* XSAVE, XSETBV/XGETBV, XCR0 */
 #define CR4_PKE (1ull << 22)
+
+/* RFLAGS (SDM vol. 1, 3.4.3) */
+#define RFLAGS_RESERVED1 (1ull << 1) /* always reads 1 */
+#define RFLAGS_IF (1ull << 9)        /* maskable interrupts enabled */
 
 /* CR8: the task-priority class, bits 3:0; the rest is reserved. */
 #define CR8_TPR_MASK 0xfull
