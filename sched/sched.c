@@ -86,7 +86,7 @@ static void run_turn(struct guest *g, uint64_t slice_ticks)
 		event_before_entry(&g->vcpu, sched_irq(g, rdtsc(), &irq));
 		arm_timer(timer_end(g, end));
 		clock_cpu_begin(g);
-		int failed = vmx_enter(g->vcpu.gpr, g->vcpu.launched);
+		int failed = vmx_enter(&g->vcpu);
 
 		if (failed) {
 			clock_cpu_end(g);
