@@ -13,7 +13,6 @@
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
 
-#define DR7_INIT 0x400ull
 #define PAT_POWER_ON 0x0007040600070406ull
 
 /* Segment access rights (SDM 24.4.1): type, S, DPL, P, AVL, L, D/B, G. */

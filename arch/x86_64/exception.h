@@ -6,9 +6,12 @@
 #include <stdint.h>
 
 /* Exception vectors (SDM vol. 3A, table 6-1), the ones code names. */
+#define VECTOR_NMI 2u
 #define VECTOR_UD 6u  /* invalid opcode */
+#define VECTOR_DF 8u  /* double fault */
 #define VECTOR_GP 13u /* general protection */
 #define VECTOR_PF 14u /* page fault */
+#define VECTOR_MC 18u /* machine check */
 
 /* In memory order, lowest address first: the registers isr_common pushed
  * (last pushed first), the stub's vector and error code, then what the CPU
