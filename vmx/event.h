@@ -3,7 +3,8 @@
  * 26.6 "Event Injection"). One function on the entry path decides what
  * the next VM entry delivers; exit handlers and devices only ask for it:
  * an exception raised by a handler, an event whose delivery an exit
- * interrupted, a vector pending in the guest's vLAPIC. */
+ * interrupted, a vector pending in the guest's interrupt controller (a
+ * device above vmx/, asked through struct event_irq). */
 #ifndef FALLOW_VMX_EVENT_H
 #define FALLOW_VMX_EVENT_H
 

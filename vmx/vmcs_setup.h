@@ -19,7 +19,7 @@ struct guest_entry {
 	uint32_t exception_bitmap; /* guest exceptions that exit (bit = vector) */
 };
 
-/* Allocates and loads v's VMCS (v->vmcs: FRAME_NONE until then) and
+/* Allocates and loads v's VMCS (v->vmcs; its owner counts the page) and
  * writes every field: v's VPID, the guest memory `ept`, and the start
  * state its loader chose (`entry`: RIP, RSP, RSI, RDI, CR3, GDT,
  * selectors); v's switched state is reset into the save area of guest
