@@ -21,12 +21,16 @@ HV_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-builtin -nostdlib \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-I. -DFALLOW_VERSION='"$(VERSION)"' -DFALLOW_HYPERVISOR=1 -DFALLOW_DEBUG=$(DEBUG)
-HV_ASFLAGS := -g -I. -D__ASSEMBLY__
+# $(BUILD)/gen holds headers generated from C for the assembly files
+# (asm-offsets.h, below).
+GEN := $(BUILD)/gen
+HV_ASFLAGS := -g -I. -I$(GEN) -D__ASSEMBLY__
 HV_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -no-pie -T linker.ld
 
-HV_SRCS := $(sort $(wildcard boot/*.S boot/*.c arch/x86_64/*.S arch/x86_64/*.c \
-	vmx/*.c vcpu/*.c dev/*.c dev/disk/*.c guest/*.c guest/load/*.c hcall/*.c ctl/*.c \
-	sched/*.c mm/*.c tmem/*.c lib/*.c))
+# vmx/asm-offsets.c is never linked: it only feeds asm-offsets.h (below).
+HV_SRCS := $(sort $(filter-out vmx/asm-offsets.c,$(wildcard boot/*.S boot/*.c \
+	arch/x86_64/*.S arch/x86_64/*.c vmx/*.S vmx/*.c vcpu/*.c dev/*.c dev/disk/*.c \
+	guest/*.c guest/load/*.c hcall/*.c ctl/*.c sched/*.c mm/*.c tmem/*.c lib/*.c)))
 HV_OBJS := $(patsubst %,$(BUILD)/hv/%.o,$(HV_SRCS))
 
 all: $(BUILD)/fallow.elf $(BUILD)/fallow.iso
@@ -40,6 +44,20 @@ $(BUILD)/hv/%.c.o: %.c $(BUILD)/flags/hv
 $(BUILD)/hv/%.S.o: %.S $(BUILD)/flags/hv
 	@mkdir -p $(dir $@)
 	$(HV_CC) $(HV_ASFLAGS) -MMD -MP -c $< -o $@
+
+# Offsets and constants vmx/entry.S takes from C (struct vmx_vcpu, the
+# HOST_RSP encoding): vmx/asm-offsets.c compiled to assembly, each
+# `.ascii "->NAME VALUE"` line of it turned into `#define NAME VALUE`.
+$(GEN)/asm-offsets.s: vmx/asm-offsets.c $(BUILD)/flags/hv
+	@mkdir -p $(dir $@)
+	$(HV_CC) $(HV_CFLAGS) -MMD -MP -MT $@ -S $< -o $@
+
+$(GEN)/asm-offsets.h: $(GEN)/asm-offsets.s
+	{ echo '/* Generated from vmx/asm-offsets.c by the Makefile: do not edit. */'; \
+	  sed -n 's/^[[:space:]]*\.ascii[[:space:]]*"->\([A-Za-z0-9_]*\) \(-\{0,1\}[0-9]*\)".*/#define \1 \2/p' $<; \
+	} > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/hv/vmx/entry.S.o: $(GEN)/asm-offsets.h
 
 $(BUILD)/fallow.elf: $(HV_OBJS) linker.ld $(BUILD)/flags/hv
 	$(HV_CC) $(HV_LDFLAGS) -o $@ $(HV_OBJS) -lgcc
@@ -152,4 +170,4 @@ $(foreach set,$(FLAG_SETS),$(call update_flags,$(set)))
 $(patsubst %,$(BUILD)/flags/%,$(FLAG_SETS)):
 	@:$(call update_flags,$(notdir $@))
 
--include $(HV_OBJS:.o=.d) $(HOST_LIB_OBJS:.o=.d)
+-include $(HV_OBJS:.o=.d) $(HOST_LIB_OBJS:.o=.d) $(GEN)/asm-offsets.d

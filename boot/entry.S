@@ -8,6 +8,7 @@
  * to the rest of RAM once the memory map is known. */
 
 #include "arch/x86_64/gdt.h"
+#include "arch/x86_64/msr.h"
 
 #define COM1_DATA 0x3f8
 #define COM1_LSR 0x3fd
@@ -15,17 +16,10 @@
 #define QEMU_DEBUG_EXIT_PORT 0xf4
 #define FALLOW_EXIT_FAILURE 0x11
 
-#define EFLAGS_ID (1 << 21)
 #define CPUID_EXT_MAX 0x80000000
 #define CPUID_EXT_FEATURES 0x80000001
 #define CPUID_EXT_EDX_LM (1 << 29)
 
-#define CR0_PE (1 << 0)
-#define CR0_WP (1 << 16)
-#define CR0_PG (1 << 31)
-#define CR4_PAE (1 << 5)
-#define MSR_EFER 0xc0000080
-#define EFER_LME (1 << 8)
 
 #define PTE_PRESENT 0x1
 #define PTE_WRITE 0x2
@@ -62,7 +56,7 @@ _start:
 	mov %eax, %cr4
 	mov $boot_pml4, %eax
 	mov %eax, %cr3
-	mov $MSR_EFER, %ecx
+	mov $MSR_IA32_EFER, %ecx
 	rdmsr
 	or $EFER_LME, %eax
 	wrmsr
@@ -79,7 +73,7 @@ check_long_mode:
 	pushfl				/* CPUID exists iff EFLAGS.ID can flip */
 	pop %eax
 	mov %eax, %ecx
-	xor $EFLAGS_ID, %eax
+	xor $RFLAGS_ID, %eax
 	push %eax
 	popfl
 	pushfl

@@ -108,7 +108,7 @@ int64_t hc_console_read(struct guest *g, const uint64_t *arg, enum exit_action *
 	(void)next;
 	if (len > FALLOW_CONSOLE_MAX)
 		return -ERR_RANGE;
-	if (gmem_check(g, gpa, len))
+	if (gmem_check(&g->ept, gpa, len))
 		return -ERR_FAULT;
 	if (g != attached)
 		return 0;
@@ -119,7 +119,7 @@ int64_t hc_console_read(struct guest *g, const uint64_t *arg, enum exit_action *
 			run = ring_len;
 		if (run > len - n)
 			run = (unsigned)(len - n);
-		if (gmem_write(g, gpa + n, ring + ring_head, run))
+		if (gmem_write(&g->ept, gpa + n, ring + ring_head, run))
 			return -ERR_FAULT;
 		ring_head = (ring_head + run) % ATTACH_RING;
 		ring_len -= run;

@@ -3,6 +3,7 @@
  * is the console's. A port no device has reads as all ones (nothing
  * there) and swallows writes. */
 #include "dev/dev.h"
+#include "dev/io.h"
 #include "vmx/exit.h"
 
 #define IO_QUAL_SIZE_MASK 0x7ull /* bytes - 1 */

@@ -77,7 +77,7 @@ static int give_memory(struct guest *g, char *why, size_t whylen)
 			     (unsigned long long)need, (unsigned long long)have);
 		return -ERR_NOMEM;
 	}
-	int err = ept_init(&g->ept);
+	int err = ept_init(&g->ept, g->cfg.mem);
 
 	for (uint64_t gpa = 0; !err && gpa < g->cfg.mem; gpa += FRAME_SIZE) {
 		paddr_t pa = frame_alloc();
@@ -105,7 +105,7 @@ static int load(struct guest *g, const struct boot_module *mod, char *why,
 
 	if (err)
 		return err;
-	err = vmcs_setup_guest(g, &entry);
+	err = vmcs_setup(&g->vcpu, &g->ept, g->id, &entry);
 	if (err)
 		fmt_snprintf(why, whylen, "could not set up the VMCS (%s)", err_name(err));
 	return err;

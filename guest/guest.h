@@ -13,53 +13,15 @@
 #include "vmx/ept.h"
 #include "vmx/event.h"
 #include "vmx/exit_reason.h"
+#include "vmx/vcpu.h"
 
 /* Guest slots. Each running guest costs a VMCS, its EPT tables and its
  * share of this table; VPIDs are slot + 1, so any count below 65535
  * would do. 32 leaves room for a density run of more than 15 guests
  * beside image modules (the boot takes MEMMAP_MAX_MODULES modules). */
 #define GUEST_MAX 32
+_Static_assert(GUEST_MAX <= VMX_VCPU_MAX, "a vCPU save area per guest slot");
 #define GUEST_WEIGHT_MAX 1000u
-
-/* General registers in the SDM's encoding order (exit qualifications name
- * registers by this index). The RSP slot is unused: RSP lives in the VMCS.
- * vmentry.c depends on this layout. */
-enum gpr {
-	GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
-	GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15,
-	GPR_COUNT
-};
-
-/* The MSRs a 64-bit guest owns that the VMCS does not switch. */
-struct vcpu_msrs {
-	uint64_t kernel_gs_base; /* SWAPGS exchanges it with GS_BASE, no exit */
-	uint64_t star, lstar, cstar, fmask; /* SYSCALL's selectors, targets, mask */
-};
-
-struct fpu_area;
-
-/* What a guest can change without a VM exit and the VMCS does not hold.
- * vcpu_state_load puts it in the CPU at the start of the guest's turn and
- * vcpu_state_put saves it at the end (vmx/vcpu_state.c, the one place):
- * during the turn the CPU's registers are the truth, these the copy. */
-struct vcpu_switched {
-	uint64_t cr2;
-	uint64_t dr[4];        /* DR0-DR3; DR7 is in the VMCS */
-	uint64_t dr6;
-	uint64_t xcr0;         /* set through XSETBV exits (vcpu/xsetbv.c) */
-	struct vcpu_msrs msr;  /* WRMSR exits write them live (vcpu/msr.c) */
-	struct fpu_area *fpu;  /* x87/SSE/AVX: the XSAVE (or FXSAVE) image */
-};
-
-struct vcpu {
-	uint64_t gpr[GPR_COUNT];
-	struct vcpu_switched sw;
-	uint64_t cr8; /* the guest's TPR without a vLAPIC: CR8 accesses exit (vcpu/cr.c) */
-	struct vcpu_events ev; /* vmx/event.c's */
-	paddr_t vmcs;
-	bool launched;
-	uint16_t vpid;
-};
 
 enum guest_state {
 	GUEST_EMPTY,    /* slot unused */
@@ -123,7 +85,7 @@ struct guest {
 	enum guest_state state;
 	struct guest_config cfg;
 	struct ept ept;
-	struct vcpu vcpu;
+	struct vmx_vcpu vcpu;
 	/* devices (dev/dev.h): bit i set while the table's device i is
 	 * attached; their per-guest state: console here, disk and lapic below */
 	uint32_t dev_attached;

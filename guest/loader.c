@@ -105,7 +105,7 @@ int loader_load_elf(struct guest *g, const void *image, uint64_t size,
 		if (problem)
 			return refuse(why, whylen, problem);
 		/* RAM is zeroed at creation, so the bss needs no writes. */
-		if (gmem_write(g, ph[i].p_paddr, (const char *)image + ph[i].p_offset,
+		if (gmem_write(&g->ept, ph[i].p_paddr, (const char *)image + ph[i].p_offset,
 			       ph[i].p_filesz))
 			return refuse(why, whylen, "segment write failed");
 		if (ph[i].p_paddr < out->start)
@@ -133,7 +133,7 @@ int loader_load_elf(struct guest *g, const void *image, uint64_t size,
 
 static int put_entry(struct guest *g, uint64_t table, uint64_t index, uint64_t val)
 {
-	return gmem_write(g, table + index * sizeof(val), &val, sizeof(val));
+	return gmem_write(&g->ept, table + index * sizeof(val), &val, sizeof(val));
 }
 
 /* Layout at FALLOW_PAGE_TABLES_GPA: PML4, PDPT, one PD per GiB, then one
@@ -183,7 +183,7 @@ int loader_write_start_info(struct guest *g, const struct guest_image *img,
 	};
 	fmt_snprintf(si.name, sizeof(si.name), "%s", g->cfg.name);
 	fmt_snprintf(si.cmdline, sizeof(si.cmdline), "%s", g->cfg.cmdline);
-	return gmem_write(g, FALLOW_START_INFO_GPA, &si, sizeof(si));
+	return gmem_write(&g->ept, FALLOW_START_INFO_GPA, &si, sizeof(si));
 }
 
 /* The ELF kind: ABI.md's start convention (RDI = RSI = start-info, the

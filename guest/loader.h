@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "guest/guest.h"
+#include "vmx/vmcs_setup.h" /* struct guest_entry */
 
 struct guest_image {
 	uint64_t entry;
@@ -26,18 +27,6 @@ int64_t loader_build_page_tables(struct guest *g);
 /* Writes the start-info page. 0 or a negative ERR_*. */
 int loader_write_start_info(struct guest *g, const struct guest_image *img,
 			    uint64_t tsc_hz);
-
-/* How a guest's vCPU starts: what its loader chose, what the VMCS and
- * the registers get (vmcs_setup_guest). Always 64-bit mode, paging on,
- * interrupts off; segments flat. */
-struct guest_entry {
-	uint64_t rip, rsp, rsi, rdi;
-	uint64_t cr3;
-	uint64_t gdt_base;
-	uint16_t gdt_limit;
-	uint16_t cs, ds; /* DS = ES = FS = GS = SS */
-	uint32_t exception_bitmap; /* guest exceptions that exit (bit = vector) */
-};
 
 /* A guest kind's loader (kind= on the module line picks one). */
 struct guest_loader {

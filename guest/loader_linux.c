@@ -72,7 +72,7 @@ static int write_gmem(void *ctx, uint64_t gpa, const void *src, uint64_t len)
 static int load_linux_guest(struct guest *g, const struct boot_module *mod,
 			    struct guest_entry *e, char *why, size_t whylen)
 {
-	struct load_target t = { g, g->cfg.mem, write_gmem };
+	struct load_target t = { &g->ept, g->cfg.mem, write_gmem };
 	struct load_linux_input in;
 	struct load_plan plan;
 	int err = input(&g->cfg, mod, &in, why, whylen);

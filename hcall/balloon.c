@@ -21,7 +21,7 @@ static int read_list(const struct guest *g, uint64_t gpa, uint64_t count)
 {
 	if (count > FALLOW_BALLOON_BATCH_MAX)
 		return -ERR_RANGE;
-	return gmem_read(g, gpa, gfns, count * sizeof(gfns[0]));
+	return gmem_read(&g->ept, gpa, gfns, count * sizeof(gfns[0]));
 }
 
 static uint64_t ram_pages(const struct guest *g)
@@ -127,7 +127,7 @@ int64_t hc_mem_post(struct guest *g, const uint64_t *arg, enum exit_action *next
 	(void)next;
 	if (arg[1] < sizeof(f))
 		return -ERR_INVAL;
-	int err = gmem_read(g, arg[0], &f, sizeof(f));
+	int err = gmem_read(&g->ept, arg[0], &f, sizeof(f));
 
 	if (err)
 		return err;

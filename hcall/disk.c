@@ -31,7 +31,7 @@ int64_t hc_disk_info(struct guest *g, const uint64_t *arg, enum exit_action *nex
 	info.image_sectors = g->disk.image_sectors;
 	if (g->disk.image)
 		memcpy(info.image, g->disk.image->name, sizeof(info.image));
-	return gmem_write(g, arg[0], &info, sizeof(info));
+	return gmem_write(&g->ept, arg[0], &info, sizeof(info));
 }
 
 static int check(const struct guest *g, const uint64_t *arg)
@@ -46,7 +46,7 @@ static int check(const struct guest *g, const uint64_t *arg)
 		return -ERR_RANGE;
 	if (sector >= g->disk.sectors || count > g->disk.sectors - sector)
 		return -ERR_RANGE;
-	return gmem_check(g, arg[ARG_GPA], count * FALLOW_SECTOR_SIZE);
+	return gmem_check(&g->ept, arg[ARG_GPA], count * FALLOW_SECTOR_SIZE);
 }
 
 /* The guest waits for the request: its turn ends now, and the scheduler
@@ -63,7 +63,7 @@ int64_t hc_disk_read(struct guest *g, const uint64_t *arg, enum exit_action *nex
 
 	if (err)
 		return err;
-	disk_read(&g->disk, g, arg[ARG_SECTOR], arg[ARG_COUNT], arg[ARG_GPA]);
+	disk_read(&g->disk, &g->ept, arg[ARG_SECTOR], arg[ARG_COUNT], arg[ARG_GPA]);
 	block(g, arg[ARG_SECTOR], arg[ARG_COUNT], next);
 	return (int64_t)arg[ARG_COUNT];
 }
@@ -73,7 +73,7 @@ int64_t hc_disk_write(struct guest *g, const uint64_t *arg, enum exit_action *ne
 	int err = check(g, arg);
 
 	if (!err)
-		err = disk_write(&g->disk, g, arg[ARG_SECTOR], arg[ARG_COUNT], arg[ARG_GPA]);
+		err = disk_write(&g->disk, &g->ept, arg[ARG_SECTOR], arg[ARG_COUNT], arg[ARG_GPA]);
 	if (err)
 		return err;
 	guest_recount(g); /* the overlay may have grown */

@@ -64,7 +64,7 @@ static int64_t hc_abi_info(struct guest *g, const uint64_t *arg, enum exit_actio
 	(void)next;
 	if (arg[1] < sizeof(info))
 		return -ERR_INVAL;
-	int err = gmem_write(g, arg[0], &info, sizeof(info));
+	int err = gmem_write(&g->ept, arg[0], &info, sizeof(info));
 
 	return err ? err : (int64_t)FALLOW_ABI_VERSION;
 }
@@ -81,12 +81,12 @@ static int64_t hc_console_write(struct guest *g, const uint64_t *arg,
 	(void)next;
 	if (len > FALLOW_CONSOLE_MAX)
 		return -ERR_RANGE;
-	if (gmem_check(g, gpa, len))
+	if (gmem_check(&g->ept, gpa, len))
 		return -ERR_FAULT;
 	for (uint64_t done = g->cont.done; done < len;) {
 		uint64_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
 
-		if (gmem_read(g, gpa + done, chunk, n))
+		if (gmem_read(&g->ept, gpa + done, chunk, n))
 			return -ERR_FAULT;
 		for (uint64_t i = 0; i < n; i++, done++) {
 			if (console_room() < CONSOLE_LINE_OUT) {
@@ -121,7 +121,7 @@ static int64_t hc_time(struct guest *g, const uint64_t *arg, enum exit_action *n
 	(void)next;
 	if (arg[1] < sizeof(t))
 		return -ERR_INVAL;
-	return gmem_write(g, arg[0], &t, sizeof(t));
+	return gmem_write(&g->ept, arg[0], &t, sizeof(t));
 }
 
 /* The caller's CPU time so far, this turn included. */

@@ -7,9 +7,13 @@
 #define FALLOW_HCALL_HYPERCALL_H
 
 #include <stdint.h>
+#include "guest/guest.h"
 #include "vmx/exit.h"
 
 #define HC_ARGS 6
+
+/* A VMCALL exit: the CPL check, then the table in hypercall.c. */
+enum exit_action exit_vmcall(struct guest *g, const struct exit_info *e);
 
 typedef int64_t (*hc_fn)(struct guest *g, const uint64_t *arg,
 			 enum exit_action *next);

@@ -90,7 +90,7 @@ int64_t hc_tmem_put(struct guest *g, const uint64_t *arg, enum exit_action *next
 	(void)next;
 	if (!t)
 		return -ERR_NOSYS;
-	if ((err = check_handle(arg, &oid, true)) || (err = gmem_page(g, arg[ARG_GPA], &page)))
+	if ((err = check_handle(arg, &oid, true)) || (err = gmem_page(&g->ept, arg[ARG_GPA], &page)))
 		return err;
 	if (g->frozen)
 		return -ERR_FROZEN;
@@ -108,7 +108,7 @@ int64_t hc_tmem_get(struct guest *g, const uint64_t *arg, enum exit_action *next
 	(void)next;
 	if (!t)
 		return -ERR_NOSYS;
-	if ((err = check_handle(arg, &oid, true)) || (err = gmem_page(g, arg[ARG_GPA], &page)))
+	if ((err = check_handle(arg, &oid, true)) || (err = gmem_page(&g->ept, arg[ARG_GPA], &page)))
 		return err;
 	err = tmem_get(t, g->id, (unsigned)arg[ARG_POOL], &oid, (uint32_t)arg[ARG_INDEX],
 		       bounce);

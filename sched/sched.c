@@ -17,12 +17,13 @@
  * pauses; either way at most one slice at a time, so the polling above
  * still happens at least once a slice. */
 #include "sched/sched.h"
+#include "sched/irq.h"
 #include "arch/x86_64/cpu.h"
 #include "guest/clock.h"
 #include "ctl/ctl.h"
 #include "dev/disk/model.h"
 #include "vmx/event.h"
-#include "vmx/exit.h"
+#include "sched/exit_table.h"
 #include "guest/guest.h"
 #include "vmx/hv.h"
 #include "guest/launch.h"
@@ -80,10 +81,12 @@ static void run_turn(struct guest *g, uint64_t slice_ticks)
 	if (vmx_vmptrld(g->vcpu.vmcs))
 		panic("vmx: VMPTRLD failed for guest %s", g->cfg.name);
 	for (;;) {
-		event_before_entry(&g->vcpu, guest_lapic(g), rdtsc());
+		struct event_irq irq;
+
+		event_before_entry(&g->vcpu, sched_irq(g, rdtsc(), &irq));
 		arm_timer(timer_end(g, end));
 		clock_cpu_begin(g);
-		int failed = vmx_enter(g->vcpu.gpr, g->vcpu.launched);
+		int failed = vmx_enter(&g->vcpu);
 
 		if (failed) {
 			clock_cpu_end(g);

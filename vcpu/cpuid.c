@@ -4,7 +4,7 @@
  * OS-enabled bits mirroring the guest's own CR4 rather than the host's.
  * Time (leaves 0x15, 0x16, FALLOW_CPUID_TIMING) is Fallow's clock, and
  * the APIC bits say what the guest's vLAPIC is, if it has one. */
-#include "vmx/exit.h"
+#include "vcpu/exits.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/msr.h"

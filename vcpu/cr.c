@@ -4,7 +4,7 @@
  * CPU forces CR3-load/store exiting on; then it is emulated. CR8 always
  * exits: the guest's TPR is a value in its vCPU or its vLAPIC, never the
  * host APIC's. */
-#include "vmx/exit.h"
+#include "vcpu/exits.h"
 #include "arch/x86_64/msr.h"
 #include "dev/lapic.h"
 #include "vmx/vmcs.h"
@@ -60,18 +60,18 @@ enum exit_action exit_cr_access(struct guest *g, const struct exit_info *e)
 
 	if (type == CR_ACCESS_MOV_TO && crn == 0)
 		bad = write_masked(GUEST_CR0, CR0_READ_SHADOW, vmcs_cr0_owned(),
-				   exit_gpr_get(g, reg));
+				   exit_gpr_get(&g->vcpu, reg));
 	else if (type == CR_ACCESS_MOV_TO && crn == 4)
 		bad = write_masked(GUEST_CR4, CR4_READ_SHADOW, vmcs_cr4_owned(),
-				   exit_gpr_get(g, reg));
+				   exit_gpr_get(&g->vcpu, reg));
 	else if (type == CR_ACCESS_MOV_TO && crn == 3)
-		vmcs_write(GUEST_CR3, exit_gpr_get(g, reg));
+		vmcs_write(GUEST_CR3, exit_gpr_get(&g->vcpu, reg));
 	else if (type == CR_ACCESS_MOV_FROM && crn == 3)
-		exit_gpr_set(g, reg, vmcs_read(GUEST_CR3));
+		exit_gpr_set(&g->vcpu, reg, vmcs_read(GUEST_CR3));
 	else if (type == CR_ACCESS_MOV_TO && crn == 8)
-		bad = write_cr8(g, exit_gpr_get(g, reg));
+		bad = write_cr8(g, exit_gpr_get(&g->vcpu, reg));
 	else if (type == CR_ACCESS_MOV_FROM && crn == 8)
-		exit_gpr_set(g, reg, read_cr8(g));
+		exit_gpr_set(&g->vcpu, reg, read_cr8(g));
 	else
 		bad = 1; /* CLTS/LMSW on owned bits */
 	if (bad)

@@ -6,7 +6,7 @@
  * MSRs a device of the guest's declares (dev/dev.h) go to it: with a
  * vLAPIC, the x2APIC MSRs, IA32_APIC_BASE and IA32_TSC_DEADLINE go to
  * dev/x2apic.c, which refuses with #GP what an x2APIC would. */
-#include "vmx/exit.h"
+#include "vcpu/exits.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/msr.h"
 #include "dev/dev.h"

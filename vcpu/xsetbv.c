@@ -3,7 +3,7 @@
  * (fpu_xcr0_allowed). Accepted values go into the CPU at once (the
  * guest's turn is running) and into its bundle; XGETBV does not exit and
  * so reads the guest's own value. Anything else is #GP, as on the CPU. */
-#include "vmx/exit.h"
+#include "vcpu/exits.h"
 #include "arch/x86_64/fpu.h"
 #include "arch/x86_64/msr.h"
 #include "vmx/vmcs.h"

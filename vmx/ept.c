@@ -48,9 +48,9 @@ void ept_scrub_free(paddr_t pa)
 		      (unsigned long long)pa, err_name(err));
 }
 
-int ept_init(struct ept *e)
+int ept_init(struct ept *e, uint64_t ram_end)
 {
-	*e = (struct ept){ .pml4 = alloc_zeroed() };
+	*e = (struct ept){ .pml4 = alloc_zeroed(), .ram_end = ram_end };
 	if (e->pml4 == FRAME_NONE)
 		return -ERR_NOMEM;
 	e->table_pages = 1;

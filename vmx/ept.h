@@ -11,10 +11,12 @@ struct ept {
 	paddr_t pml4;         /* FRAME_NONE until ept_init */
 	uint64_t table_pages; /* frames holding the tables themselves */
 	uint64_t ram_pages;   /* guest RAM frames mapped */
+	uint64_t ram_end;     /* guest RAM is [0, ram_end): gmem reaches no further */
 };
 
-/* Allocates the (zeroed) PML4. 0 or -ERR_NOMEM. */
-int ept_init(struct ept *e);
+/* Allocates the (zeroed) PML4 of a guest whose RAM is [0, ram_end).
+ * 0 or -ERR_NOMEM. */
+int ept_init(struct ept *e, uint64_t ram_end);
 
 /* Maps guest-physical page `gpa` to frame `hpa`, read/write/execute, WB.
  * 0, -ERR_NOMEM (no frame for a table), -ERR_EXIST (already mapped),

@@ -3,13 +3,12 @@
  * cleared by every VM exit (SDM 27.2.1), so at the next entry it says
  * whether a handler queued an exception during this exit. */
 #include "vmx/event.h"
-#include "dev/lapic.h"
+#include "arch/x86_64/msr.h"
 #include "vmx/controls.h"
-#include "guest/guest.h"
+#include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 
-#define RFLAGS_IF (1ull << 9)
 /* Bits 30:12 of the VM-entry interruption-information field are
  * reserved (SDM 24.8.3); the IDT-vectoring field has bit 12 undefined. */
 #define ENTRY_INFO_RESERVED 0x7ffff000u
@@ -37,7 +36,7 @@ static bool is_software(uint32_t info)
 	       type == INTR_TYPE_SW_EXCEPTION;
 }
 
-void event_after_exit(struct vcpu *v)
+void event_after_exit(struct vmx_vcpu *v)
 {
 	uint32_t info = (uint32_t)vmcs_read(IDT_VECTORING_INFO_FIELD);
 
@@ -59,7 +58,7 @@ static bool can_take_interrupt(void)
 
 /* Without the control (never seen) a waiting vector goes in at the
  * first entry after some other exit finds the guest interruptible. */
-static void set_window(struct vcpu *v, bool on)
+static void set_window(struct vmx_vcpu *v, bool on)
 {
 	if (v->ev.window == on || !vmx_cpu.intr_window)
 		return;
@@ -71,7 +70,7 @@ static void set_window(struct vcpu *v, bool on)
 	v->ev.windows += on;
 }
 
-static void reinject(struct vcpu *v)
+static void reinject(struct vmx_vcpu *v)
 {
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, v->ev.reinject);
 	if (v->ev.reinject & INTR_INFO_ERROR_VALID)
@@ -81,7 +80,7 @@ static void reinject(struct vcpu *v)
 	v->ev.reinjected++;
 }
 
-void event_before_entry(struct vcpu *v, struct lapic *l, uint64_t now)
+void event_before_entry(struct vmx_vcpu *v, const struct event_irq *irq)
 {
 	bool busy = vmcs_read(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID;
 	int vector = -1;
@@ -93,26 +92,21 @@ void event_before_entry(struct vcpu *v, struct lapic *l, uint64_t now)
 		reinject(v);
 	busy |= v->ev.reinject != 0;
 	v->ev.reinject = 0;
-	if (l) {
-		lapic_update(l, now);
-		vector = lapic_pending(l);
-	}
+	if (irq)
+		vector = irq->pending(irq->ctx);
 	if (vector >= 0 && !busy && can_take_interrupt()) {
 		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, (uint32_t)vector |
 			   (INTR_TYPE_EXTERNAL << INTR_INFO_TYPE_SHIFT) | INTR_INFO_VALID);
-		lapic_accept(l, (unsigned)vector);
+		irq->accept(irq->ctx, (unsigned)vector);
 		v->ev.injected++;
-		vector = lapic_pending(l); /* only one of a higher class than the one in service */
+		vector = irq->pending(irq->ctx); /* only one of a higher class than the one in service */
 	}
 	set_window(v, vector >= 0);
 }
 
-bool event_pending(const struct vcpu *v, struct lapic *l, uint64_t now)
+bool event_pending(const struct vmx_vcpu *v, const struct event_irq *irq)
 {
 	if (v->ev.reinject)
 		return true;
-	if (!l)
-		return false;
-	lapic_update(l, now);
-	return lapic_pending(l) >= 0;
+	return irq && irq->pending(irq->ctx) >= 0;
 }

@@ -3,15 +3,15 @@
  * 26.6 "Event Injection"). One function on the entry path decides what
  * the next VM entry delivers; exit handlers and devices only ask for it:
  * an exception raised by a handler, an event whose delivery an exit
- * interrupted, a vector pending in the guest's vLAPIC. */
+ * interrupted, a vector pending in the guest's interrupt controller (a
+ * device above vmx/, asked through struct event_irq). */
 #ifndef FALLOW_VMX_EVENT_H
 #define FALLOW_VMX_EVENT_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-struct vcpu;
-struct lapic;
+struct vmx_vcpu;
 
 /* The interruption-information format, shared by the VM-entry
  * interruption-information field, the VM-exit interruption information
@@ -44,23 +44,33 @@ struct vcpu_events {
 	uint64_t reinjected, windows;
 };
 
+/* Where a vCPU's external interrupts come from: its interrupt controller,
+ * a device model above vmx/ (dev/lapic.c), brought up to date by the
+ * caller before it hands this over. pending: the highest vector the guest
+ * may take now, or -1; accept: that vector is being delivered. */
+struct event_irq {
+	int (*pending)(void *ctx);
+	void (*accept)(void *ctx, unsigned vector);
+	void *ctx;
+};
+
 /* Queues a hardware exception for the next VM entry of the current VMCS
  * (an exit handler refusing an instruction: #GP, #UD). */
 void event_inject_exception(unsigned vector, bool has_error, uint32_t error);
 
 /* Right after a VM exit: an event the exit interrupted is kept for
  * redelivery. */
-void event_after_exit(struct vcpu *v);
+void event_after_exit(struct vmx_vcpu *v);
 
-/* Right before a VM entry, at TSC `now`: redelivers an interrupted event,
- * or leaves a queued exception, or injects the vLAPIC's (NULL: none)
- * highest pending vector when the guest can take an interrupt
- * (RFLAGS.IF=1, no blocking by STI or MOV SS); interrupt-window exiting
- * is on exactly while a vector waits that could not go in. */
-void event_before_entry(struct vcpu *v, struct lapic *l, uint64_t now);
+/* Right before a VM entry: redelivers an interrupted event, or leaves a
+ * queued exception, or injects irq's (NULL: none) highest pending vector
+ * when the guest can take an interrupt (RFLAGS.IF=1, no blocking by STI
+ * or MOV SS); interrupt-window exiting is on exactly while a vector waits
+ * that could not go in. */
+void event_before_entry(struct vmx_vcpu *v, const struct event_irq *irq);
 
 /* True when the guest has something to take at its next entry: an
- * interrupted event or a vLAPIC vector it may accept. */
-bool event_pending(const struct vcpu *v, struct lapic *l, uint64_t now);
+ * interrupted event or a vector of irq (NULL: none) it may accept. */
+bool event_pending(const struct vmx_vcpu *v, const struct event_irq *irq);
 
 #endif

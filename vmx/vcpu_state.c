@@ -9,7 +9,7 @@
 #include "vmx/hv.h"
 
 /* One XSAVE area per guest slot, reset when the slot gets a guest. */
-static struct fpu_area areas[GUEST_MAX];
+static struct fpu_area areas[VMX_VCPU_MAX];
 
 /* The host's values, taken before the first guest's state is loaded. */
 static struct vcpu_switched host;
@@ -45,10 +45,10 @@ static void regs_load(const struct vcpu_switched *s)
 	wrmsr(MSR_IA32_FMASK, s->msr.fmask);
 }
 
-void vcpu_state_init(struct vcpu *v, unsigned slot)
+void vcpu_state_init(struct vmx_vcpu *v, unsigned slot)
 {
-	if (slot >= GUEST_MAX)
-		panic("vcpu: slot %u past the %u save areas", slot, GUEST_MAX);
+	if (slot >= VMX_VCPU_MAX)
+		panic("vcpu: slot %u past the %u save areas", slot, VMX_VCPU_MAX);
 	if (!host_taken) {
 		regs_save(&host);
 		host.xcr0 = fpu_xcr0_allowed();
@@ -63,7 +63,7 @@ void vcpu_state_init(struct vcpu *v, unsigned slot)
 	fpu_area_reset(v->sw.fpu);
 }
 
-void vcpu_state_load(struct vcpu *v)
+void vcpu_state_load(struct vmx_vcpu *v)
 {
 	regs_load(&v->sw);
 	/* XRSTOR of every allowed component first (XCR0 is the host's, the
@@ -73,7 +73,7 @@ void vcpu_state_load(struct vcpu *v)
 		xsetbv(XCR_XCR0, v->sw.xcr0);
 }
 
-void vcpu_state_put(struct vcpu *v)
+void vcpu_state_put(struct vmx_vcpu *v)
 {
 	regs_save(&v->sw);
 	/* Back to the full XCR0 before XSAVE: a guest with SSE off in XCR0

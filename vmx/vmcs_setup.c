@@ -13,8 +13,6 @@
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
 
-#define RFLAGS_RESERVED1 0x2ull
-#define DR7_INIT 0x400ull
 #define PAT_POWER_ON 0x0007040600070406ull
 
 /* Segment access rights (SDM 24.4.1): type, S, DPL, P, AVL, L, D/B, G. */
@@ -58,7 +56,8 @@ static uint64_t read_idt_base(void)
 	return idt.base;
 }
 
-static void setup_controls(struct guest *g, uint32_t exception_bitmap)
+static void setup_controls(const struct vmx_vcpu *v, const struct ept *ept,
+			   uint32_t exception_bitmap)
 {
 	const struct vmx_controls *c = &vmx_cpu.ctl;
 
@@ -79,8 +78,8 @@ static void setup_controls(struct guest *g, uint32_t exception_bitmap)
 	vmcs_write(IO_BITMAP_A, vmx_cpu.io_bitmap_a);
 	vmcs_write(IO_BITMAP_B, vmx_cpu.io_bitmap_b);
 	vmcs_write(MSR_BITMAP, vmx_cpu.msr_bitmap);
-	vmcs_write(EPT_POINTER, ept_pointer(&g->ept));
-	vmcs_write(VIRTUAL_PROCESSOR_ID, g->vcpu.vpid);
+	vmcs_write(EPT_POINTER, ept_pointer(ept));
+	vmcs_write(VIRTUAL_PROCESSOR_ID, v->vpid);
 	vmcs_write(CR0_GUEST_HOST_MASK, vmcs_cr0_owned());
 	vmcs_write(CR4_GUEST_HOST_MASK, vmcs_cr4_owned());
 	vmcs_write(TSC_OFFSET, 0);
@@ -175,7 +174,8 @@ static void setup_guest_state(const struct guest_entry *e)
 	setup_guest_segments(e);
 }
 
-int vmcs_setup_guest(struct guest *g, const struct guest_entry *entry)
+int vmcs_setup(struct vmx_vcpu *v, const struct ept *ept, unsigned slot,
+	       const struct guest_entry *entry)
 {
 	paddr_t vmcs = frame_alloc();
 
@@ -183,15 +183,14 @@ int vmcs_setup_guest(struct guest *g, const struct guest_entry *entry)
 		return -ERR_NOMEM;
 	memset(phys_to_virt(vmcs), 0, FRAME_SIZE);
 	*(uint32_t *)phys_to_virt(vmcs) = vmx_cpu.revision;
-	g->vcpu.vmcs = vmcs;
-	g->pages_owned++;
+	v->vmcs = vmcs; /* the owner's page count has it (GUEST_VMCS_PAGES) */
 	if (vmx_vmclear(vmcs) || vmx_vmptrld(vmcs))
 		return -ERR_BUSY;
-	setup_controls(g, entry->exception_bitmap);
+	setup_controls(v, ept, entry->exception_bitmap);
 	setup_host_state();
 	setup_guest_state(entry);
-	vcpu_state_init(&g->vcpu, g->id);
-	g->vcpu.gpr[GPR_RDI] = entry->rdi;
-	g->vcpu.gpr[GPR_RSI] = entry->rsi;
+	vcpu_state_init(v, slot);
+	v->gpr[GPR_RDI] = entry->rdi;
+	v->gpr[GPR_RSI] = entry->rsi;
 	return 0;
 }

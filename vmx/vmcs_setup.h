@@ -4,13 +4,28 @@
 #define FALLOW_VMX_VMCS_SETUP_H
 
 #include <stdint.h>
-#include "guest/guest.h"
-#include "guest/loader.h"
+#include "vmx/ept.h"
+#include "vmx/vcpu.h"
 
-/* Allocates and loads g's VMCS and writes every field; the guest starts
- * as its loader said (`entry`: RIP, RSP, RSI, RDI, CR3, GDT, selectors).
- * 0 or a negative ERR_*. */
-int vmcs_setup_guest(struct guest *g, const struct guest_entry *entry);
+/* How a guest's vCPU starts: what its loader chose, what the VMCS and
+ * the registers get (vmcs_setup). Always 64-bit mode, paging on,
+ * interrupts off; segments flat. */
+struct guest_entry {
+	uint64_t rip, rsp, rsi, rdi;
+	uint64_t cr3;
+	uint64_t gdt_base;
+	uint16_t gdt_limit;
+	uint16_t cs, ds; /* DS = ES = FS = GS = SS */
+	uint32_t exception_bitmap; /* guest exceptions that exit (bit = vector) */
+};
+
+/* Allocates and loads v's VMCS (v->vmcs; its owner counts the page) and
+ * writes every field: v's VPID, the guest memory `ept`, and the start
+ * state its loader chose (`entry`: RIP, RSP, RSI, RDI, CR3, GDT,
+ * selectors); v's switched state is reset into the save area of guest
+ * slot `slot`. 0 or a negative ERR_*. */
+int vmcs_setup(struct vmx_vcpu *v, const struct ept *ept, unsigned slot,
+	       const struct guest_entry *entry);
 
 /* Guest CR0/CR4 bits the guest may not change (fixed by VMX or by the
  * 64-bit start convention); a write that changes one exits. */

@@ -1,5 +1,5 @@
 /* The VMX instructions other than VMREAD/VMWRITE (vmcs.c) and
- * VMLAUNCH/VMRESUME (vmentry.c). Each returns 0 on success and
+ * VMLAUNCH/VMRESUME (vmx/entry.S). Each returns 0 on success and
  * -ERR_BUSY when the CPU reports VMfailInvalid/VMfailValid (CF or ZF). */
 #ifndef FALLOW_VMX_INSN_H
 #define FALLOW_VMX_INSN_H

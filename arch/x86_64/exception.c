@@ -6,8 +6,6 @@
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/stacks.h"
 
-#define VEC_PAGE_FAULT 14
-
 /* Mnemonic and name of each vector (SDM vol. 3A, table 6-1). */
 static const char *const exception_names[IDT_EXCEPTIONS][2] = {
 	{ "#DE", "divide error" },
@@ -40,6 +38,11 @@ static const char *const exception_names[IDT_EXCEPTIONS][2] = {
 	{ "#31", "reserved" },
 };
 
+const char *exception_mnemonic(unsigned vector)
+{
+	return exception_names[vector % IDT_EXCEPTIONS][0];
+}
+
 /* Page-fault error code bits (SDM vol. 3A, 4.7). */
 #define PF_PRESENT 0x1
 #define PF_WRITE 0x2
@@ -62,7 +65,7 @@ static void print_exception(const struct exception_frame *f)
 
 	kprintf("EXCEPTION %s (%s), vector %u, error code 0x%llx\n",
 		exception_names[v][0], exception_names[v][1], v, X(f->error_code));
-	if (v == VEC_PAGE_FAULT)
+	if (v == VECTOR_PF)
 		kprintf("  page fault: %s %s of address 0x%llx\n",
 			f->error_code & PF_PRESENT ? "protection violation" : "not-present page",
 			f->error_code & PF_FETCH ? "on fetch" :

@@ -5,6 +5,14 @@
 
 #include <stdint.h>
 
+/* Exception vectors (SDM vol. 3A, table 6-1), the ones code names. */
+#define VECTOR_NMI 2u
+#define VECTOR_UD 6u  /* invalid opcode */
+#define VECTOR_DF 8u  /* double fault */
+#define VECTOR_GP 13u /* general protection */
+#define VECTOR_PF 14u /* page fault */
+#define VECTOR_MC 18u /* machine check */
+
 /* In memory order, lowest address first: the registers isr_common pushed
  * (last pushed first), the stub's vector and error code, then what the CPU
  * pushed. */
@@ -18,5 +26,9 @@ struct exception_frame {
 /* Called from isr.S. Does not return today; when some vector is later
  * handled and resumed, returning resumes the interrupted code. */
 void exception_handle(struct exception_frame *f);
+
+/* The mnemonic of exception vector `vector` mod 32 ("#GP"), for messages
+ * about a guest's exceptions as well as the hypervisor's. */
+const char *exception_mnemonic(unsigned vector);
 
 #endif

@@ -1,15 +1,12 @@
 #include "arch/x86_64/idt.h"
 
 #include <stdint.h>
+#include "arch/x86_64/exception.h"
 #include "arch/x86_64/gdt.h"
 
 /* 64-bit interrupt gate, present, DPL 0 (SDM vol. 3A, 6.14.1). */
 #define GATE_INTERRUPT_PRESENT 0x8e
 #define IDT_ENTRIES 256
-
-#define VEC_NMI 2
-#define VEC_DOUBLE_FAULT 8
-#define VEC_MACHINE_CHECK 18
 
 struct idt_gate {
 	uint16_t offset_lo;
@@ -34,9 +31,9 @@ static struct idt_gate idt[IDT_ENTRIES] __attribute__((aligned(16)));
 static uint8_t ist_for(unsigned vec)
 {
 	switch (vec) {
-	case VEC_DOUBLE_FAULT: return IST_DOUBLE_FAULT;
-	case VEC_NMI: return IST_NMI;
-	case VEC_MACHINE_CHECK: return IST_MACHINE_CHECK;
+	case VECTOR_DF: return IST_DOUBLE_FAULT;
+	case VECTOR_NMI: return IST_NMI;
+	case VECTOR_MC: return IST_MACHINE_CHECK;
 	default: return 0;
 	}
 }

@@ -64,7 +64,7 @@ static const uint8_t *source(const struct disk *d, uint64_t sector, paddr_t chun
 	return zero_chunk + off;
 }
 
-void disk_read(struct disk *d, const struct guest *g, uint64_t sector,
+void disk_read(struct disk *d, const struct ept *mem, uint64_t sector,
 	       uint64_t count, uint64_t gpa)
 {
 	d->count.read_calls++;
@@ -73,7 +73,7 @@ void disk_read(struct disk *d, const struct guest *g, uint64_t sector,
 		paddr_t chunk = disk_overlay_lookup(d, sector / DISK_SECTORS_PER_CHUNK);
 		uint64_t n = piece(d, sector, count, chunk != FRAME_NONE);
 
-		if (gmem_write(g, gpa, source(d, sector, chunk), n * DISK_SECTOR_SIZE))
+		if (gmem_write(mem, gpa, source(d, sector, chunk), n * DISK_SECTOR_SIZE))
 			panic("disk: guest range at 0x%llx vanished during a read",
 			      (unsigned long long)gpa);
 		sector += n;
@@ -92,7 +92,7 @@ static void fill_chunk(const struct disk *d, uint64_t chunk, uint8_t *frame)
 		       DISK_SECTOR_SIZE);
 }
 
-int disk_write(struct disk *d, const struct guest *g, uint64_t sector,
+int disk_write(struct disk *d, const struct ept *mem, uint64_t sector,
 	       uint64_t count, uint64_t gpa)
 {
 	int err = disk_overlay_ensure(d, sector / DISK_SECTORS_PER_CHUNK,
@@ -108,7 +108,7 @@ int disk_write(struct disk *d, const struct guest *g, uint64_t sector,
 		uint8_t *dst = (uint8_t *)phys_to_virt(chunk) +
 			       sector % DISK_SECTORS_PER_CHUNK * DISK_SECTOR_SIZE;
 
-		if (gmem_read(g, gpa, dst, n * DISK_SECTOR_SIZE))
+		if (gmem_read(mem, gpa, dst, n * DISK_SECTOR_SIZE))
 			panic("disk: guest range at 0x%llx vanished during a write",
 			      (unsigned long long)gpa);
 		sector += n;

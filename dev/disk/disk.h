@@ -95,17 +95,18 @@ int disk_attach(struct disk *d, const struct disk_config *cfg, char *why,
  * keeps its counters for the summary. */
 void disk_detach(struct disk *d);
 
-struct guest;
+struct ept;
 
-/* Copies sectors [sector, sector + count) to the guest at gpa.
+/* Copies sectors [sector, sector + count) to the guest memory `mem` (the
+ * guest's EPT, vmx/gmem.h) at gpa.
  * @pre the range is inside the disk and gmem_check passed for gpa. */
-void disk_read(struct disk *d, const struct guest *g, uint64_t sector,
+void disk_read(struct disk *d, const struct ept *mem, uint64_t sector,
 	       uint64_t count, uint64_t gpa);
 
 /* Copies the guest's bytes at gpa into sectors [sector, sector + count),
  * allocating overlay chunks first: 0, or -ERR_NOMEM with nothing changed.
  * @pre as for disk_read. */
-int disk_write(struct disk *d, const struct guest *g, uint64_t sector,
+int disk_write(struct disk *d, const struct ept *mem, uint64_t sector,
 	       uint64_t count, uint64_t gpa);
 
 /* ------------------------------------------------------------ overlay

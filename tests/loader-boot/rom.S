@@ -6,12 +6,8 @@
  * "64-bit Boot Protocol" asks. The parameters are not assembled in:
  * tests/loader-boot/loader-plan.c writes them into the block below. */
 #include "tests/loader-boot/rom.h"
+#include "arch/x86_64/msr.h"
 
-#define CR0_PE 0x1
-#define CR0_PG 0x80000000
-#define CR4_PAE 0x20
-#define MSR_EFER 0xc0000080
-#define EFER_LME 0x100
 #define PORT_SYSCTRL_A 0x92      /* bit 1: fast A20 gate, bit 0: reset */
 #define SYSCTRL_A20 0x02
 #define SYSCTRL_RESET 0x01
@@ -72,7 +68,7 @@ start32:
 	movl %eax, %cr4
 	movl ROM_BASE + ROM_P_CR3, %eax
 	movl %eax, %cr3
-	movl $MSR_EFER, %ecx
+	movl $MSR_IA32_EFER, %ecx
 	rdmsr
 	orl $EFER_LME, %eax
 	wrmsr
