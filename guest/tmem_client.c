@@ -16,7 +16,7 @@ static bool ready;
 static bool busy; /* inside a tmem call made from here */
 
 /* What each guest's client was last configured with, to skip needless
- * reconfiguring after every hypercall. */
+ * reconfiguring (a balloon call that moved no RAM). */
 static struct {
 	bool active;
 	bool ending; /* guest gone, its client taken apart between turns */
@@ -90,7 +90,10 @@ static uint64_t pers_charge(unsigned id)
 }
 
 /* The allocator's hook: ephemeral frames back, oldest first with weights
- * honoured (tmem_reclaim's order). */
+ * honoured (tmem_reclaim's order), whichever guest's allocation needed
+ * them. It is a tmem call like any other and syncs at its end; the
+ * pages it evicts and the records it frees are all ephemeral, which no
+ * guest is charged for, so only the freeable count moves. */
 static uint64_t reclaim(uint64_t want)
 {
 	uint64_t freed;
@@ -100,7 +103,7 @@ static uint64_t reclaim(uint64_t want)
 	busy = true;
 	freed = tmem_reclaim(&the_tmem, want);
 	busy = false;
-	set_freeable();
+	tmem_glue_sync(NULL);
 	return freed;
 }
 
@@ -191,13 +194,6 @@ void tmem_glue_configure(struct guest *g)
 	if (err)
 		panic("tmem refused guest %s's configuration: %s", g->cfg.name, err_name(err));
 	clients[g->id].cfg = cfg;
-}
-
-void tmem_glue_after_hypercall(struct guest *g)
-{
-	if (g->state == GUEST_RUNNABLE)
-		tmem_glue_configure(g);
-	tmem_glue_sync(g->state == GUEST_RUNNABLE ? g : NULL);
 }
 
 /* One bounded step of ending slot id's client; true once it is gone. */
