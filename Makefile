@@ -80,8 +80,8 @@ run:
 	tools/run.sh $(BUILD)/fallow.iso
 
 # ---------------------------------------------------------------- host side
-# Arch-free code (mm/, tmem/, lib/, guest/load/, the vLAPIC, the disk's overlay, store and
-# latency model) built for Linux with sanitizers, so the
+# Arch-free code (mm/, tmem/, lib/, guest/load/, guest/config.c, the vLAPIC, the disk's
+# overlay, store and latency model) built for Linux with sanitizers, so the
 # same files the hypervisor runs are unit-tested here.
 HOST_CC := cc
 HOST_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -90,7 +90,7 @@ HOST_CFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer $(HOST_SAN) \
 	-DFALLOW_VERSION='"$(VERSION)"'
 HOST_LDLIBS := -lcmocka
 
-HOST_LIB_SRCS := $(sort $(wildcard mm/*.c tmem/*.c lib/*.c guest/load/*.c vcpu/cpuid_time.c dev/lapic*.c) \
+HOST_LIB_SRCS := $(sort $(wildcard mm/*.c tmem/*.c lib/*.c guest/load/*.c guest/config.c vcpu/cpuid_time.c dev/lapic*.c) \
 	dev/disk/overlay.c dev/disk/store.c dev/disk/model.c)
 HOST_LIB_OBJS := $(patsubst %,$(HOST)/obj/%.o,$(HOST_LIB_SRCS))
 HOST_LIB := $(HOST)/libfallow.a

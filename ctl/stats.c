@@ -69,14 +69,13 @@ void stats_guest_line(const struct guest *g)
 static void print_tmem_logical_physical(void)
 {
 	struct tmem *t = tmem_glue();
+	struct tmem_totals tot;
 	uint64_t logical = 0, physical = 0;
 
 	if (t) {
-		for (unsigned i = 0; i < TMEM_MAX_CLIENTS; i++)
-			if (t->clients[i].active)
-				logical += t->clients[i].pages[TMEM_EPH] +
-					   t->clients[i].pages[TMEM_PERS];
-		physical = t->frames.count[FRAME_EPH] + t->frames.count[FRAME_PERS];
+		tmem_totals(t, &tot);
+		logical = tot.pages[TMEM_EPH] + tot.pages[TMEM_PERS];
+		physical = tot.frames.eph + tot.frames.pers;
 	}
 	kprintf(" tmem_logical=%llu tmem_physical=%llu", ull(logical), ull(physical));
 }

@@ -3,7 +3,7 @@
  * for the hypervisor, every other word passed through to the guest. Each
  * value is checked here; a guest with a bad configuration is refused by
  * name. */
-#include "guest/guest.h"
+#include "guest/config.h"
 #include "lib/cmdline.h"
 #include "lib/err.h"
 #include "lib/fmt.h"

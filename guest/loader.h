@@ -1,5 +1,5 @@
-/* Loading a guest: its ELF image into guest RAM, the identity-map page
- * tables and the start-info page (the start convention of ABI.md). */
+/* Loading a guest: the loader its kind= picks (guest/load/ does the
+ * arch-free work over a load target), and how its vCPU starts. */
 #ifndef FALLOW_GUEST_LOADER_H
 #define FALLOW_GUEST_LOADER_H
 
@@ -7,26 +7,11 @@
 #include <stdint.h>
 #include "guest/guest.h"
 #include "vmx/vmcs_setup.h" /* struct guest_entry */
+#include "guest/load/load.h"
 
-struct guest_image {
-	uint64_t entry;
-	uint64_t start; /* lowest loaded guest-physical byte */
-	uint64_t end;   /* first byte past the image */
-};
-
-/* Checks every ELF header field and segment bound of image[0..size)
- * against the guest's RAM, then copies the segments in. 0 or a negative
- * ERR_* with the reason in why. */
-int loader_load_elf(struct guest *g, const void *image, uint64_t size,
-		    struct guest_image *out, char *why, size_t whylen);
-
-/* Writes the identity map at FALLOW_PAGE_TABLES_GPA; returns its CR3
- * value (the PML4's address) or a negative ERR_*. */
-int64_t loader_build_page_tables(struct guest *g);
-
-/* Writes the start-info page. 0 or a negative ERR_*. */
-int loader_write_start_info(struct guest *g, const struct guest_image *img,
-			    uint64_t tsc_hz);
+/* The load target (guest/load/load.h) over g's RAM through gmem: the
+ * one way a loader writes into a guest. */
+struct load_target loader_target(struct guest *g);
 
 /* A guest kind's loader (kind= on the module line picks one). */
 struct guest_loader {

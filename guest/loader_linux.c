@@ -9,7 +9,6 @@
 #include "lib/fmt.h"
 #include "mm/phys.h"
 #include "dev/disk/disk.h"
-#include "vmx/gmem.h"
 
 /* The 64-bit entry sets up its own stack before it uses one. */
 #define LINUX_ENTRY_RSP 0
@@ -64,15 +63,10 @@ static int check_linux(const struct guest_config *cfg, const struct boot_module 
 	return err ? err : err_of(load_linux_plan(cfg->mem, &in, &plan, why, whylen));
 }
 
-static int write_gmem(void *ctx, uint64_t gpa, const void *src, uint64_t len)
-{
-	return gmem_write(ctx, gpa, src, len);
-}
-
 static int load_linux_guest(struct guest *g, const struct boot_module *mod,
 			    struct guest_entry *e, char *why, size_t whylen)
 {
-	struct load_target t = { &g->ept, g->cfg.mem, write_gmem };
+	struct load_target t = loader_target(g);
 	struct load_linux_input in;
 	struct load_plan plan;
 	int err = input(&g->cfg, mod, &in, why, whylen);

@@ -16,7 +16,7 @@ static bool ready;
 static bool busy; /* inside a tmem call made from here */
 
 /* What each guest's client was last configured with, to skip needless
- * reconfiguring after every hypercall. */
+ * reconfiguring (a balloon call that moved no RAM). */
 static struct {
 	bool active;
 	bool ending; /* guest gone, its client taken apart between turns */
@@ -62,17 +62,38 @@ static const struct tmem_platform platform = {
 
 /* ------------------------------------------------------------ accounting */
 
+static uint64_t freeable_now(void)
+{
+	struct tmem_frame_counts fc;
+
+	tmem_frame_counts(&the_tmem, &fc);
+	return fc.freeable;
+}
+
 static void set_freeable(void)
 {
-	int err = frame_set_freeable(frames_freeable(&the_tmem.frames));
+	uint64_t freeable = freeable_now();
 
-	if (err)
+	if (frame_set_freeable(freeable))
 		panic("tmem reports %llu freeable frames, more than are allocated",
-		      (unsigned long long)frames_freeable(&the_tmem.frames));
+		      (unsigned long long)freeable);
+}
+
+/* Persistent frames, data and metadata, charged to slot id's client. */
+static uint64_t pers_charge(unsigned id)
+{
+	struct tmem_client_info ci;
+
+	if (tmem_client_info(&the_tmem, id, &ci))
+		panic("guest slot %u's tmem client is gone while it is charged", id);
+	return ci.pers_charge;
 }
 
 /* The allocator's hook: ephemeral frames back, oldest first with weights
- * honoured (tmem_reclaim's order). */
+ * honoured (tmem_reclaim's order), whichever guest's allocation needed
+ * them. It is a tmem call like any other and syncs at its end; the
+ * pages it evicts and the records it frees are all ephemeral, which no
+ * guest is charged for, so only the freeable count moves. */
 static uint64_t reclaim(uint64_t want)
 {
 	uint64_t freed;
@@ -82,7 +103,7 @@ static uint64_t reclaim(uint64_t want)
 	busy = true;
 	freed = tmem_reclaim(&the_tmem, want);
 	busy = false;
-	set_freeable();
+	tmem_glue_sync(NULL);
 	return freed;
 }
 
@@ -105,25 +126,25 @@ struct tmem *tmem_glue(void)
 
 uint64_t tmem_glue_uncharged_frames(void)
 {
-	const struct tmem_frames *f = &the_tmem.frames;
+	struct tmem_frame_counts fc;
 	uint64_t n;
 
 	if (!ready)
 		return 0;
 	/* Persistent metadata is charged to its guest (persistent_pages). */
-	n = f->count[FRAME_EPH] + f->count[FRAME_SPARE] + f->count[FRAME_META] +
-	    f->count[FRAME_EMETA];
+	tmem_frame_counts(&the_tmem, &fc);
+	n = fc.eph + fc.spare + fc.meta + fc.emeta;
 	/* A client still being taken apart holds persistent frames, data
 	 * and records, its guest, gone, is no longer charged for. */
 	for (unsigned i = 0; i < GUEST_MAX; i++)
 		if (clients[i].ending)
-			n += meta_pers_charge(&the_tmem.clients[i]);
+			n += pers_charge(i);
 	return n;
 }
 
 uint64_t tmem_glue_freeable(void)
 {
-	return ready ? frames_freeable(&the_tmem.frames) : 0;
+	return ready ? freeable_now() : 0;
 }
 
 void tmem_glue_sync(struct guest *g)
@@ -131,7 +152,7 @@ void tmem_glue_sync(struct guest *g)
 	if (!ready)
 		return;
 	if (g && g->id < GUEST_MAX && clients[g->id].active) {
-		g->persistent_pages = meta_pers_charge(&the_tmem.clients[g->id]);
+		g->persistent_pages = pers_charge(g->id);
 		guest_recount(g);
 	}
 	set_freeable();
@@ -173,13 +194,6 @@ void tmem_glue_configure(struct guest *g)
 	if (err)
 		panic("tmem refused guest %s's configuration: %s", g->cfg.name, err_name(err));
 	clients[g->id].cfg = cfg;
-}
-
-void tmem_glue_after_hypercall(struct guest *g)
-{
-	if (g->state == GUEST_RUNNABLE)
-		tmem_glue_configure(g);
-	tmem_glue_sync(g->state == GUEST_RUNNABLE ? g : NULL);
 }
 
 /* One bounded step of ending slot id's client; true once it is gone. */

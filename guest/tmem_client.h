@@ -43,16 +43,15 @@ void tmem_glue_guest_end(struct guest *g);
 bool tmem_glue_poll(void);
 
 /* Pushes the guest's weight, cap and persistent limit to its client
- * (after the console changes them or its RAM changes). */
+ * (after the console changes them, or a balloon call its RAM). Changes
+ * no charge: nothing to sync after it. */
 void tmem_glue_configure(struct guest *g);
 
-/* After any tmem operation for `g` (NULL: none in particular): the
- * guest's persistent charge and the allocator's freeable count. */
+/* Once at the end of every tmem call for `g` (the tmem hypercalls,
+ * hcall/tmem.c; NULL: none in particular, as after a reclaim): the
+ * guest's persistent charge and pages_owned, and the allocator's
+ * freeable count. Hypercalls that do not enter tmem do not pay for it. */
 void tmem_glue_sync(struct guest *g);
-
-/* After every hypercall: keeps the persistent limit in step with RAM
- * that ballooning moved, then syncs. */
-void tmem_glue_after_hypercall(struct guest *g);
 
 /* Frames tmem holds that no guest is charged for: ephemeral data and
  * its metadata, spares and pool records (memcheck's "uncharged"). */

@@ -10,6 +10,7 @@
 #include "vmx/gmem.h"
 #include "vmx/hv.h"
 #include "vmx/vmx.h"
+#include "guest/tmem_client.h"
 
 /* The whole list is copied in before any entry is acted on, so a list
  * that names its own pages reads the same as any other. One CPU handles
@@ -65,6 +66,7 @@ int64_t hc_balloon_release(struct guest *g, const uint64_t *arg, enum exit_actio
 		ept_scrub_free(unmapped[i]);
 	g->released += n;
 	guest_recount(g);
+	tmem_glue_configure(g); /* less RAM: a higher persistent limit */
 	return (int64_t)n;
 }
 
@@ -110,6 +112,8 @@ int64_t hc_balloon_populate(struct guest *g, const uint64_t *arg, enum exit_acti
 	}
 	g->populated += n;
 	guest_recount(g); /* an EPT table may have been added even on error */
+	if (n)
+		tmem_glue_configure(g); /* more RAM: a lower persistent limit */
 	return n ? (int64_t)n : err;
 }
 

@@ -11,7 +11,6 @@
 #include "vmx/gmem.h"
 #include "vmx/hv.h"
 #include "guest/memcheck.h"
-#include "guest/tmem_client.h"
 
 #define CONSOLE_CHUNK 128
 /* The most one guest byte can queue: a whole `[name] ` line. */
@@ -211,7 +210,6 @@ enum exit_action exit_vmcall(struct guest *g, const struct exit_info *e)
 		ret = -ERR_PERM;
 	else
 		ret = hc_table[nr].fn(g, arg, &next);
-	tmem_glue_after_hypercall(g); /* RAM may have moved: persistent limit */
 	memcheck_after_hypercall(nr < FALLOW_HC_COUNT ? hc_table[nr].name : 0);
 	if (next == EXIT_GONE)
 		return next;

@@ -42,7 +42,9 @@ static int check_handle(const uint64_t *arg, struct tmem_oid *oid, bool with_ind
 	return 0;
 }
 
-/* The tmem call's result, after the accounting catches up with it. */
+/* The tmem call's result, after the accounting catches up with it: the
+ * one sync of a call that entered tmem (a call refused before it did
+ * changed nothing). No other hypercall syncs. */
 static int64_t done(struct guest *g, int err)
 {
 	tmem_glue_sync(g);

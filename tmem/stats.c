@@ -5,8 +5,6 @@
 #include "tmem/lock.h"
 #include "tmem/tmem.h"
 
-#define PCT 100u
-
 typedef unsigned long long ull;
 
 /* The counters every level has, appended at buf+len. */
@@ -21,18 +19,12 @@ static size_t fmt_ops(char *buf, size_t size, size_t len, const struct tmem_op_s
 				  (ull)s->evictions, (ull)s->put_fails);
 }
 
-/* Compressed size as a percentage of the original (100 when none). */
-static ull comp_pct(const struct tmem_data_stats *d)
-{
-	return d->comp_in ? (ull)(d->comp_out * PCT / d->comp_in) : PCT;
-}
-
 static size_t fmt_data(char *buf, size_t size, size_t len, const struct tmem_data_stats *d)
 {
 	return len + fmt_snprintf(buf + (len < size ? len : size),
 				  len < size ? size - len : 0,
 				  " dedup_hits=%llu compressed=%llu comp_pct=%llu poor=%llu",
-				  (ull)d->dedup_hits, (ull)d->compressed, comp_pct(d),
+				  (ull)d->dedup_hits, (ull)d->compressed, (ull)tmem_comp_pct(d),
 				  (ull)d->poor);
 }
 
@@ -41,65 +33,52 @@ static int finish(size_t len)
 	return len > (size_t)INT32_MAX ? -ERR_RANGE : (int)len;
 }
 
+/* Bytes of packed frames that hold no live compressed page. */
+static ull zfrag(uint64_t zframes, uint64_t zbytes)
+{
+	return (ull)(zframes * TMEM_PAGE_SIZE - zbytes);
+}
+
 int tmem_stats_global(struct tmem *t, char *buf, size_t size)
 {
-	uint64_t zframes = 0, zbytes = 0, pages = 0;
-	unsigned clients = 0;
+	struct tmem_totals tot;
+	const struct tmem_frame_counts *f = &tot.frames;
 	size_t len;
 
-	tmem_lock(t);
-	for (unsigned i = 0; i < TMEM_MAX_CLIENTS; i++) {
-		const struct tmem_client *c = &t->clients[i];
-
-		if (!c->active)
-			continue;
-		clients++;
-		zframes += c->zframes;
-		zbytes += c->zbytes;
-		pages += c->pages[TMEM_EPH] + c->pages[TMEM_PERS];
-	}
-	len = fmt_snprintf(buf, size, "tmem clients=%u pages=%llu", clients, (ull)pages);
-	len = fmt_ops(buf, size, len, &t->ops);
-	len = fmt_data(buf, size, len, &t->data);
+	tmem_totals(t, &tot);
+	len = fmt_snprintf(buf, size, "tmem clients=%u pages=%llu", tot.clients,
+			   (ull)(tot.pages[TMEM_EPH] + tot.pages[TMEM_PERS]));
+	len = fmt_ops(buf, size, len, &tot.ops);
+	len = fmt_data(buf, size, len, &tot.data);
 	len += fmt_snprintf(buf + (len < size ? len : size), len < size ? size - len : 0,
 			    " freeable=%llu owned=%llu eph_frames=%llu pers_frames=%llu"
 			    " meta_frames=%llu eph_meta_frames=%llu pers_meta_frames=%llu"
 			    " spare_frames=%llu zframes=%llu zfrag=%llu reclaimed=%llu",
-			    (ull)frames_freeable(&t->frames), (ull)frames_owned(&t->frames),
-			    (ull)t->frames.count[FRAME_EPH], (ull)t->frames.count[FRAME_PERS],
-			    (ull)frames_meta(&t->frames), (ull)t->frames.count[FRAME_EMETA],
-			    (ull)t->frames.count[FRAME_PMETA], (ull)t->frames.count[FRAME_SPARE],
-			    (ull)zframes, (ull)(zframes * TMEM_PAGE_SIZE - zbytes),
-			    (ull)t->reclaimed);
-	tmem_unlock(t);
+			    (ull)f->freeable, (ull)f->owned, (ull)f->eph, (ull)f->pers,
+			    (ull)f->records, (ull)f->emeta, (ull)f->pmeta, (ull)f->spare,
+			    (ull)tot.zframes, zfrag(tot.zframes, tot.zbytes),
+			    (ull)tot.reclaimed);
 	return finish(len);
 }
 
 int tmem_stats_client(struct tmem *t, unsigned cid, char *buf, size_t size)
 {
-	struct tmem_client *c;
-	int err = 0;
+	struct tmem_client_info c;
+	int err = tmem_client_info(t, cid, &c);
 	size_t len;
 
-	tmem_lock(t);
-	c = client_lookup(t, cid, &err);
-	if (!c) {
-		tmem_unlock(t);
+	if (err)
 		return err;
-	}
 	len = fmt_snprintf(buf, size, "tmem client=%u weight=%u eph_pages=%llu pers_pages=%llu",
-			   cid, c->cfg.weight, (ull)c->pages[TMEM_EPH],
-			   (ull)c->pages[TMEM_PERS]);
-	len = fmt_ops(buf, size, len, &c->ops);
-	len = fmt_data(buf, size, len, &c->data);
+			   cid, c.cfg.weight, (ull)c.pages[TMEM_EPH], (ull)c.pages[TMEM_PERS]);
+	len = fmt_ops(buf, size, len, &c.ops);
+	len = fmt_data(buf, size, len, &c.data);
 	len += fmt_snprintf(buf + (len < size ? len : size), len < size ? size - len : 0,
 			    " eph_frames=%llu pers_frames=%llu eph_meta_frames=%llu"
 			    " pers_meta_frames=%llu zframes=%llu zfrag=%llu",
-			    (ull)c->frames[TMEM_EPH], (ull)c->frames[TMEM_PERS],
-			    (ull)c->meta_frames[TMEM_EPH], (ull)c->meta_frames[TMEM_PERS],
-			    (ull)c->zframes,
-			    (ull)(c->zframes * TMEM_PAGE_SIZE - c->zbytes));
-	tmem_unlock(t);
+			    (ull)c.frames[TMEM_EPH], (ull)c.frames[TMEM_PERS],
+			    (ull)c.meta_frames[TMEM_EPH], (ull)c.meta_frames[TMEM_PERS],
+			    (ull)c.zframes, zfrag(c.zframes, c.zbytes));
 	return finish(len);
 }
 

@@ -24,6 +24,15 @@ struct tmem_data_stats {
 	uint64_t comp_out;   /* bytes out, over compressed puts */
 };
 
+#define TMEM_PCT 100u
+
+/* Compressed bytes per 100 put through the compressor (100: nothing
+ * compressed). */
+static inline uint64_t tmem_comp_pct(const struct tmem_data_stats *d)
+{
+	return d->comp_in ? d->comp_out * TMEM_PCT / d->comp_in : TMEM_PCT;
+}
+
 static inline void op_stats_add(struct tmem_op_stats *a, const struct tmem_op_stats *b)
 {
 	a->puts += b->puts;

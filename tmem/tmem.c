@@ -92,17 +92,3 @@ uint64_t tmem_reclaim(struct tmem *t, uint64_t n)
 	tmem_unlock(t);
 	return freed;
 }
-
-void tmem_frame_counts(struct tmem *t, struct tmem_frame_counts *out)
-{
-	tmem_lock(t);
-	out->eph = t->frames.count[FRAME_EPH];
-	out->pers = t->frames.count[FRAME_PERS];
-	out->meta = t->frames.count[FRAME_META];
-	out->emeta = t->frames.count[FRAME_EMETA];
-	out->pmeta = t->frames.count[FRAME_PMETA];
-	out->spare = t->frames.count[FRAME_SPARE];
-	out->freeable = frames_freeable(&t->frames);
-	out->owned = frames_owned(&t->frames);
-	tmem_unlock(t);
-}

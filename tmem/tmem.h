@@ -69,6 +69,31 @@ struct tmem_frame_counts {
 	uint64_t meta;     /* pool records, charged to no guest */
 	uint64_t emeta;    /* records of ephemeral pages */
 	uint64_t pmeta;    /* records of persistent pages, charged to guests */
+	uint64_t records;  /* meta + emeta + pmeta: every metadata frame */
+};
+
+/* The whole pool's counters, copied out (tmem_totals): the global ones,
+ * and pages and packed frames summed over the active clients. */
+struct tmem_totals {
+	unsigned clients;            /* active ones */
+	uint64_t pages[TMEM_KINDS];  /* pages put and still stored, by kind */
+	uint64_t zframes, zbytes;    /* packed frames, live bytes in them */
+	uint64_t reclaimed;          /* frames handed back by tmem_reclaim */
+	struct tmem_op_stats ops;
+	struct tmem_data_stats data;
+	struct tmem_frame_counts frames;
+};
+
+/* One client's counters, copied out (tmem_client_info). */
+struct tmem_client_info {
+	struct tmem_client_cfg cfg;
+	uint64_t pages[TMEM_KINDS];       /* pages it put that are stored */
+	uint64_t frames[TMEM_KINDS];      /* data frames charged to it */
+	uint64_t meta_frames[TMEM_KINDS]; /* record frames charged to it */
+	uint64_t pers_charge;             /* what counts against cfg.limit */
+	uint64_t zframes, zbytes;         /* packed frames, live bytes in them */
+	struct tmem_op_stats ops;
+	struct tmem_data_stats data;
 };
 
 /* seed keys the dedup fingerprint so guests cannot aim collisions at it;
@@ -138,7 +163,14 @@ bool tmem_poll(struct tmem *t);
  * sweep. Never allocates, never blocks. Returns frames freed (it may
  * free a few more than n). */
 uint64_t tmem_reclaim(struct tmem *t, uint64_t n);
+
+/* The getters (tmem/info.c): what the hypervisor prints and accounts
+ * with, so no caller reads struct tmem's insides. */
 void tmem_frame_counts(struct tmem *t, struct tmem_frame_counts *out);
+void tmem_totals(struct tmem *t, struct tmem_totals *out);
+/* 0, or -ERR_RANGE / -ERR_NOENT (no such active client) with *out
+ * untouched. */
+int tmem_client_info(struct tmem *t, unsigned cid, struct tmem_client_info *out);
 
 /* One `key=value ...` line each (no newline). Return the line's length
  * (it is truncated to size-1 bytes) or a negative error. */
