@@ -71,7 +71,7 @@ HOST_CFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer $(HOST_SAN) \
 	-DFALLOW_VERSION='"$(VERSION)"'
 HOST_LDLIBS := -lcmocka
 
-HOST_LIB_SRCS := $(sort $(wildcard mm/*.c tmem/*.c lib/*.c guest/load/*.c vcpu/cpuid_time.c dev/lapic*.c))
+HOST_LIB_SRCS := $(sort $(wildcard mm/*.c tmem/*.c lib/*.c guest/load/*.c vcpu/cpuid_policy.c vcpu/cpuid_time.c vcpu/msr_table.c dev/lapic*.c))
 HOST_LIB_OBJS := $(patsubst %,$(HOST)/obj/%.o,$(HOST_LIB_SRCS))
 HOST_LIB := $(HOST)/libfallow.a
 
