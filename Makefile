@@ -90,7 +90,8 @@ HOST_CFLAGS := -std=c11 -O1 -g -fno-omit-frame-pointer $(HOST_SAN) \
 	-DFALLOW_VERSION='"$(VERSION)"'
 HOST_LDLIBS := -lcmocka
 
-HOST_LIB_SRCS := $(sort $(wildcard mm/*.c tmem/*.c lib/*.c guest/load/*.c guest/config.c vcpu/cpuid_time.c dev/lapic*.c) \
+HOST_LIB_SRCS := $(sort $(wildcard mm/*.c tmem/*.c lib/*.c guest/load/*.c guest/config.c \
+	vcpu/cpuid_policy.c vcpu/cpuid_time.c vcpu/msr_table.c dev/lapic*.c) \
 	dev/disk/overlay.c dev/disk/store.c dev/disk/model.c)
 HOST_LIB_OBJS := $(patsubst %,$(HOST)/obj/%.o,$(HOST_LIB_SRCS))
 HOST_LIB := $(HOST)/libfallow.a

@@ -168,6 +168,7 @@ static inline __attribute__((noreturn)) void cpu_halt_forever(void)
 #define CPUID_1_EBX_APIC_ID_MASK (0xffu << CPUID_1_EBX_APIC_ID_SHIFT)
 #define CPUID_LEAF_THERMAL 0x6u
 #define CPUID_6_EAX_ARAT (1u << 2) /* APIC timer runs in every C-state */
+#define CPUID_6_ECX_APERFMPERF (1u << 0) /* IA32_MPERF/IA32_APERF exist */
 #define CPUID_LEAF_STRUCT_FEATURES 0x7u /* structured extended features */
 #define CPUID_LEAF_PMU 0xau          /* architectural performance monitoring */
 #define CPUID_LEAF_TOPOLOGY 0xbu     /* EDX: x2APIC ID */
