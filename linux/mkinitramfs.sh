@@ -53,10 +53,13 @@ echo $(($(stat -c %s "$d/linuxtree.img") / 512)) > "$t/linuxtree.sectors"
 rm "$d/linuxtree.img"
 "$busybox" awk -f "$t/fp.awk" > "$t/fp.expected"
 
-# A user process that tries a hypercall (linux/user/vmcall.c).
-${CC:-gcc} -std=c11 -O2 -Wall -Wextra -Werror -ffreestanding -fno-stack-protector \
-	-nostdlib -static -no-pie -Wl,--build-id=none -I"$here/.." \
-	-o "$d/bin/fallow-vmcall" "$here/user/vmcall.c"
+# Static user tools without libc: a process that tries a hypercall
+# (linux/user/vmcall.c) and the TSC printer /init runs (linux/user/tsc.c).
+for tool in vmcall tsc; do
+	${CC:-gcc} -std=c11 -O2 -Wall -Wextra -Werror -ffreestanding -fno-stack-protector \
+		-nostdlib -static -no-pie -Wl,--build-id=none -I"$here/.." \
+		-o "$d/bin/fallow-$tool" "$here/user/$tool.c"
+done
 
 (cd "$d" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -9n > "$out.tmp")
 mv "$out.tmp" "$out"

@@ -11,7 +11,7 @@ LINUX_OUT := $(BUILD)/linux
 LINUX_BZIMAGE := $(LINUX_OUT)/bzImage
 LINUX_INITRAMFS := $(LINUX_OUT)/initramfs.cpio.gz
 LINUX_INITRAMFS_INPUTS := linux/mkinitramfs.sh $(shell find linux/initramfs -type f 2>/dev/null) \
-	tools/mkimage.py mk/images.mk linux/user/vmcall.c guest-abi/fallow_abi.h
+	tools/mkimage.py mk/images.mk linux/user/vmcall.c linux/user/tsc.c guest-abi/fallow_abi.h
 
 .PHONY: linux linux-kernel linux-bare-check deps-linux
 linux: linux-kernel $(LINUX_INITRAMFS)

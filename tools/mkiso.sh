@@ -2,7 +2,8 @@
 # Build a GRUB rescue ISO that boots Fallow.
 #   tools/mkiso.sh KERNEL.elf FRAGMENT.cfg OUT.iso
 # FRAGMENT holds the body of the boot entry: one `multiboot2 /boot/fallow.elf
-# OPTIONS` line and any `module2 /boot/guests/NAME.elf OPTIONS` lines. Every
+# OPTIONS` line and any `module2 /boot/guests/NAME.elf OPTIONS` lines (or,
+# to boot the Linux guest kernel bare, `linux` and `initrd` lines). Every
 # /boot/guests/NAME.elf it names is copied from guests/ beside KERNEL, and
 # every disk image `module2 /boot/images/NAME.img image=NAME` from images/
 # beside KERNEL (mk/images.mk builds them there), and every
@@ -26,8 +27,10 @@ for i in $(sed -n 's|^[[:space:]]*module2[[:space:]]\{1,\}/boot/images/\([^[:spa
 	[ -f "$src" ] || { echo "mkiso: $frag names /boot/images/$i but $src does not exist" >&2; exit 1; }
 	cp "$src" "$iso/boot/images/$i"
 done
-# (GRUB unpacks a gzip module unless told `module2 --nounzip`: an initramfs wants it)
-for l in $(sed -n 's|^[[:space:]]*module2[[:space:]]\{1,\}\(--nounzip[[:space:]]\{1,\}\)\{0,1\}/boot/linux/\([^[:space:]]*\).*|\2|p' "$frag" | sort -u); do
+# (GRUB unpacks a gzip module unless told `module2 --nounzip`: an initramfs
+# wants it. `linux` and `initrd` lines boot the kernel bare, without Fallow:
+# make bench-linux.)
+for l in $(sed -n 's#^[[:space:]]*\(module2\|linux\|initrd\)[[:space:]]\{1,\}\(--nounzip[[:space:]]\{1,\}\)\{0,1\}/boot/linux/\([^[:space:]]*\).*#\3#p' "$frag" | sort -u); do
 	src=$(dirname "$kernel")/linux/$l
 	[ -f "$src" ] || { echo "mkiso: $frag names /boot/linux/$l but $src does not exist (make linux)" >&2; exit 1; }
 	cp "$src" "$iso/boot/linux/$l"
