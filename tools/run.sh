@@ -118,7 +118,7 @@ bochs)
 	cat > "$work/bochsrc" <<RC
 megs: $mem
 cpu: model=corei7_skylake_x, count=1, ips=200000000
-romimage: file=$BOCHS_BIOS
+romimage: file=$BOCHS_BIOS, options=fastboot
 vgaromimage: file=$BOCHS_VGABIOS
 ata0-master: type=cdrom, path=$iso, status=inserted
 boot: cdrom
