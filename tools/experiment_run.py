@@ -4,11 +4,11 @@ Scenarios are written as tests/qemu-runs scenario files (into the log
 directory) and booted by the boot runner's own machinery
 (tests/qemu-runs/runner.py, imported), so the experiment sees exactly what
 the boot tests see. Each run becomes one dict of figures (see collect).
-The console is COM1 alone: the runner reads Bochs's COM1 socket and never
-drains Bochs's own output, so `console=e9` would stall a run that prints
-more than a pipe holds. For the same reason the screen Bochs's `term`
-display draws on (a pseudo-terminal of its own that nobody reads) is
-drained here: a run long enough to fill it would otherwise stop dead.
+The console is COM1 alone: the runner reads Bochs's COM1 socket (and
+drops Bochs's own output, where `console=e9` would copy it). The screen
+Bochs's `term` display draws on (a pseudo-terminal of its own that
+nobody reads) is drained here: a run long enough to fill it would
+otherwise stop dead.
 """
 import argparse
 import concurrent.futures

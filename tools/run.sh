@@ -118,7 +118,7 @@ bochs)
 	cat > "$work/bochsrc" <<RC
 megs: $mem
 cpu: model=corei7_skylake_x, count=1, ips=200000000
-romimage: file=$BOCHS_BIOS
+romimage: file=$BOCHS_BIOS, options=fastboot
 vgaromimage: file=$BOCHS_VGABIOS
 ata0-master: type=cdrom, path=$iso, status=inserted
 boot: cdrom
@@ -136,16 +136,34 @@ RC
 	(cd "$work" && exec setsid script -qec "bochs -q -f bochsrc -rc cont.rc" /dev/null \
 		</dev/null >"$work/bochs.out" 2>&1) &
 	bochs_pid=$!
+	bridge_pid=
 	# script(1) runs Bochs in a session of its own: stop it by its pid too.
+	# Then the bridge, which ends once Bochs has gone, puts the terminal
+	# back before this script ends.
 	trap 'for p in $(ps -o pid= --ppid "$bochs_pid" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
-		kill -- -"$bochs_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+		kill -- -"$bochs_pid" 2>/dev/null || true
+		[ -z "$bridge_pid" ] || wait "$bridge_pid" 2>/dev/null || true
+		rm -rf "$work"' EXIT
+	# A signal ends the script through that EXIT trap too (sh runs no EXIT
+	# trap on a signal it does not trap), status 128 + the signal's number.
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
 	# Bochs exits through its panic path when Fallow powers off, so its own
 	# status says nothing: Fallow's is its power-off line on COM1, which
-	# the bridge reads and returns (0, 1, or 3 when there was none).
+	# the bridge reads and returns (0, 1, or 3 when there was none). The
+	# bridge runs in the background so that a signal to this script is
+	# taken at once (`wait` returns for it; a command in the foreground
+	# would be waited for first), with this terminal as its input.
+	exec 3<&0
+	python3 "$root/tools/serial_bridge.py" --port "$port" --pid "$bochs_pid" <&3 3<&- &
+	bridge_pid=$!
+	exec 3<&-
 	set +e
-	python3 "$root/tools/serial_bridge.py" --port "$port" --pid "$bochs_pid"
+	wait "$bridge_pid"
 	st=$?
 	set -e
+	bridge_pid=
 	case $st in
 	0) ;;
 	1) echo "run: Fallow powered off with failure" >&2 ;;

@@ -25,10 +25,14 @@ A scenario is a file tests/qemu-runs/scenarios/NAME.scn:
 
 Every scenario also forbids `mismatch` and checks that each `stats:` line
 carrying total/free/freeable/owned satisfies free + freeable + owned == total.
-The run ends with one line `N passed, N failed`.
+Scenarios start longest first (--jobs at a time), by the wall time each
+last passed in (build/qemu-runs/durations.json) or else by its timeout,
+and each result is printed as it comes. A Bochs run ends at Fallow's
+power-off line. The run ends with one line `N passed, N failed`.
 """
 import argparse
 import concurrent.futures
+import json
 import os
 import queue
 import re
@@ -56,7 +60,7 @@ BOCHS_CPU_NAME = re.compile(r"^[a-z0-9_]+$")
 
 BOCHSRC = """megs: {memory}
 cpu: model={cpu}, count=1, ips=200000000
-romimage: file=/usr/share/bochs/BIOS-bochs-latest
+romimage: file=/usr/share/bochs/BIOS-bochs-latest, options=fastboot
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
 ata0-master: type=cdrom, path={iso}, status=inserted
 boot: cdrom
@@ -197,9 +201,10 @@ class Console:
                     return
         threading.Thread(target=pump, daemon=True).start()
 
-    def run(self, deadline, alive):
-        """Collect output until EOF, the deadline, or the process ending.
-        Returns True if the deadline passed."""
+    def run(self, deadline, alive, stop=None):
+        """Collect output until EOF, the deadline, the process ending, or
+        (with stop) a whole line matching stop. Returns True if the
+        deadline passed."""
         pending = ""
         while True:
             timeout = deadline - time.monotonic()
@@ -220,6 +225,8 @@ class Console:
             for line in lines:
                 if self.triggers and self.triggers[0][0].search(line):
                     self.send((self.triggers.pop(0)[1] + "\r").encode())
+                if stop and stop.match(line):
+                    return False
 
 
 def start(cmd, cwd=None):
@@ -287,6 +294,17 @@ def qemu_cmd(iso, memory, kvm):
     return cmd
 
 
+def discard(stream):
+    """Read stream to its end in the background and drop what it says."""
+    def pump():
+        try:
+            while stream.read1(65536):
+                pass
+        except (OSError, ValueError):
+            pass
+    threading.Thread(target=pump, daemon=True).start()
+
+
 def boot_bochs(iso, memory, timeout, triggers, workdir, cpu=BOCHS_CPU_DEFAULT):
     port = free_port()
     with open(os.path.join(workdir, "bochsrc"), "w") as f:
@@ -307,9 +325,15 @@ def boot_bochs(iso, memory, timeout, triggers, workdir, cpu=BOCHS_CPU_DEFAULT):
         out = proc.stdout.read().decode("latin-1")
         return clean(out) + "\nrunner: could not reach Bochs's COM1 socket\n", None, timed_out
     sock.settimeout(None)
+    # What Bochs writes to its terminal (port 0xE9's copy of the console,
+    # its screen) is not needed, but left unread it would fill the pipe
+    # and stop Bochs.
+    discard(proc.stdout)
     console = Console(triggers, lambda data: sock.sendall(data))
     console.feed_from(lambda: sock.recv(4096))
-    timed_out = console.run(deadline, lambda: proc.poll() is None)
+    # Fallow's power-off line is its last: Bochs has nothing more to say
+    # (it halts, or takes its time to exit), so it is stopped at once.
+    timed_out = console.run(deadline, lambda: proc.poll() is None, stop=POWER_OFF)
     kill_group(proc)
     finish(proc)
     sock.close()
@@ -410,6 +434,34 @@ def run_scenario(sc, args):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+# Each passing scenario's last wall time, so the next run can start the
+# longest first; a scenario not in it is estimated by its timeout.
+DURATIONS = "durations.json"
+
+
+def load_durations(logs):
+    try:
+        with open(os.path.join(logs, DURATIONS)) as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, (int, float))}
+
+
+def save_durations(logs, measured):
+    """Adds this run's times to what the file holds now (another run may
+    have saved since this one started)."""
+    path = os.path.join(logs, DURATIONS)
+    durations = load_durations(logs)
+    durations.update(measured)
+    tmp = f"{path}.{os.getpid()}"
+    with open(tmp, "w") as f:
+        json.dump(durations, f, indent=0, sort_keys=True)
+    os.replace(tmp, path)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
@@ -431,9 +483,16 @@ def main():
         if unknown:
             sys.exit("runner: no such scenario: " + ", ".join(sorted(unknown)))
         scenarios = [s for s in scenarios if s.name in args.names]
+    # Longest first: the pool's last minutes then run several short
+    # scenarios side by side instead of one long one alone.
+    durations, measured = load_durations(args.logs), {}
+    scenarios.sort(key=lambda s: (-durations.get(s.name, s.timeout), s.name))
     passed = failed = 0
+    began = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        for sc, why, elapsed, lines in pool.map(lambda s: run_scenario(s, args), scenarios):
+        futures = [pool.submit(run_scenario, s, args) for s in scenarios]
+        for future in concurrent.futures.as_completed(futures):
+            sc, why, elapsed, lines = future.result()
             emu = "qemu" if sc.emulator == "qemu" or args.vtx == "kvm" else "bochs"
             if why:
                 failed += 1
@@ -445,8 +504,12 @@ def main():
                     print(f"     | {l}")
             else:
                 passed += 1
+                measured[sc.name] = round(elapsed, 1)
                 print(f"PASS {sc.name} [{emu}] ({elapsed:.1f}s): {sc.description}")
             sys.stdout.flush()
+    save_durations(args.logs, measured)
+    print(f"runner: {len(scenarios)} scenarios in {time.monotonic() - began:.0f}s"
+          f" of wall time, {args.jobs} at a time")
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 

@@ -4,10 +4,12 @@ with fake emulator commands on a PATH that has nothing else of the kind
 (and tools/serial_bridge.py's reading of Fallow's power-off line)."""
 import os
 import re
+import signal
 import stat
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -30,9 +32,10 @@ exit "${FAKE_RC:-0}"
 """
 
 # Serves COM1 where run.sh's bochsrc says, sends FAKE_LINES, exits FAKE_RC;
-# FAKE_MODE=die exits at once without serving.
+# FAKE_MODE=die exits at once without serving, FAKE_MODE=hang never exits
+# (its pid in FAKE_ARGS.pid).
 FAKE_BOCHS = """#!{python}
-import os, re, socket, sys
+import os, re, socket, sys, time
 with open(os.environ["FAKE_ARGS"], "w") as f:
     f.write("\\n".join(sys.argv[1:]) + "\\n")
 if os.environ.get("FAKE_MODE") != "die":
@@ -45,6 +48,11 @@ if os.environ.get("FAKE_MODE") != "die":
     srv.settimeout(30)
     conn, _ = srv.accept()
     conn.sendall(os.environ.get("FAKE_LINES", "").encode())
+    if os.environ.get("FAKE_MODE") == "hang":  # runs until it is stopped
+        with open(os.environ["FAKE_ARGS"] + ".pid", "w") as f:
+            f.write(str(os.getpid()))
+        while True:
+            time.sleep(1)
     conn.close()
 sys.exit(int(os.environ.get("FAKE_RC", "0")))
 """
@@ -93,14 +101,18 @@ class RunTest(unittest.TestCase):
             self.skipTest("Bochs's files are not installed: " + " ".join(missing))
         self.fake("bochs", FAKE_BOCHS.format(python=sys.executable))
 
-    def run_sh(self, emu=None, lines="", rc=0, mode=""):
+    def env(self, emu, lines, rc, mode):
         env = {k: v for k, v in os.environ.items() if not k.startswith("FALLOW_")}
         env.update(PATH=self.bin, SHELL="/bin/sh", FAKE_ARGS=self.args,
                    FAKE_LINES=lines, FAKE_RC=str(rc), FAKE_MODE=mode)
         if emu:
             env["FALLOW_EMU"] = emu
-        return subprocess.run([RUN, self.iso], env=env, stdin=subprocess.DEVNULL,
-                              capture_output=True, text=True, timeout=60)
+        return env
+
+    def run_sh(self, emu=None, lines="", rc=0, mode=""):
+        return subprocess.run([RUN, self.iso], env=self.env(emu, lines, rc, mode),
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              timeout=60)
 
     def ran(self):
         with open(self.args) as f:
@@ -170,6 +182,54 @@ class RunTest(unittest.TestCase):
             self.assertIn("-rc", self.ran())
             if lines:
                 self.assertIn(lines.replace("\r", "").split("\n")[0], r.stdout)
+
+
+    def test_bochs_stopped_when_run_sh_is_signalled(self):
+        """A signal to run.sh alone (not Ctrl-C at a terminal, which
+        reaches the bridge too) still stops Bochs, at once."""
+        self.fake_bochs()
+        pidfile = self.args + ".pid"
+        for sig, want in ((signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGINT, 130)):
+            if os.path.exists(pidfile):
+                os.remove(pidfile)
+            proc = subprocess.Popen([RUN, self.iso],
+                                    env=self.env("bochs", "Fallow 0.1.0\r\n", 0, "hang"),
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+            bochs = None
+            try:
+                deadline = time.monotonic() + 30
+                while not os.path.exists(pidfile) and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                with open(pidfile) as f:
+                    bochs = int(f.read())
+                proc.send_signal(sig)
+                try:
+                    status = proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    status = None
+                self.assertEqual(status, want, sig.name)
+                self.assertTrue(gone(bochs), f"Bochs still running after run.sh got {sig.name}")
+            finally:
+                # What a failure left: Bochs first (the bridge waits for it).
+                if bochs is not None and not gone(bochs, 0):
+                    os.kill(bochs, signal.SIGKILL)
+                if proc.poll() is None:
+                    proc.kill()
+                proc.wait(timeout=15)
+
+
+def gone(pid, wait_s=5):
+    """Whether pid has ended, waiting up to wait_s for it to be reaped."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            os.kill(pid, 0)  # (a zombie until it is reaped)
+        except ProcessLookupError:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.1)
 
 
 class PowerOffWatchTest(unittest.TestCase):
