@@ -7,6 +7,9 @@
 #include "vmx/hv.h"
 #include "guest/launch.h"
 #include "guest/tmem_client.h"
+#include "vmx/exit_reason.h"
+
+#define EXIT_KEY_MAX 32 /* longer than every exit-reason name */
 
 static uint64_t interval_ms, next_ms;
 
@@ -45,6 +48,26 @@ void stats_guest_time_disk(const struct guest *g)
 	dev_print_stats(g);
 }
 
+/* Exits so far, in all and by reason (`exit_NAME=`, the summary's names
+ * with `_` for `-`, so every key is one word for tools/): two `stats`
+ * lines bracket a window, as make bench-linux's idle figures do. */
+static void stats_guest_exits(const struct guest *g)
+{
+	kprintf(" exits=%llu", ull(g->exits_total));
+	for (unsigned r = 0; r < EXIT_REASON_COUNT; r++) {
+		char key[EXIT_KEY_MAX];
+		const char *name = exit_reason_name(r);
+		unsigned n = 0;
+
+		if (!g->exits[r])
+			continue;
+		for (; name[n] && n + 1 < sizeof(key); n++)
+			key[n] = name[n] == '-' ? '_' : name[n];
+		key[n] = 0;
+		kprintf(" exit_%s=%llu", key, ull(g->exits[r]));
+	}
+}
+
 void stats_guest_line(const struct guest *g)
 {
 	const struct fallow_mem_figures *f = &g->figures;
@@ -60,6 +83,7 @@ void stats_guest_line(const struct guest *g)
 			ull(f->committed));
 	tmem_glue_stats_guest(g);
 	stats_guest_time_disk(g);
+	stats_guest_exits(g);
 	kprintf(" uptime_ms=%llu\n", ull(clock_ms()));
 }
 

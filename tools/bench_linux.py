@@ -50,21 +50,25 @@ FALLOW_CFG = """multiboot2 /boot/fallow.elf
 module2 --nounzip /boot/linux/initramfs.cpio.gz image=initramfs
 module2 /boot/linux/bzImage kind=linux name=lx mem={mem}M initrd=initramfs console=hvc0 8250.nr_uarts=0 script=bench quiet
 """
+# At each of the Fallow run's idle marks (linux/initramfs/scripts/bench:
+# idle-start, then first and second inside the idle window) `stats` is
+# typed on Fallow's console; the lx lines that answer give the exits so far.
+IDLE_MARK = re.compile(r"FALLOW-(?:IDLE|TSC): (?:idle-)?(start|first|second)\b")
+IDLE_TRIGGERS = ((IDLE_MARK, "stats"),)
+STATS_LX = re.compile(r"^stats: guest=lx (.*)$")
 TSC_MARK = re.compile(r"FALLOW-TSC: (\S+) (\d+)$")
 TSC_MHZ = re.compile(r"^tsc: (\d+)\.(\d+) MHz")
-SUMMARY = re.compile(r"^vmx: summary lx: (.*)$")
+KMAIN_TSC = re.compile(r"^tsc: .* at kmain (\d+)$")
+PHASE_TSC = re.compile(r"^vmx: \d+ guest\(s\) running, .* at tsc (\d+)$")
 HC_CYCLES = re.compile(r"bench: linux_hypercall_roundtrip_cycles=(\d+) calls=(\d+)")
 UPTIME = re.compile(r"FALLOW-LINUX-(INIT|DONE): .*up ([0-9.]+) s")
 VERDICT = re.compile(r"bench: (\d+) passed, (\d+) failed$")
-# Summary words that are not exit reasons (vmx/run.c, print_summary).
-NOT_REASONS = {"status", "exits", "exit_ms", "hypercalls", "hc_refused_user",
-               "hc_continued", "lapic_timer", "irqs", "reinjected", "windows",
-               "halts_slept", "pages", "released", "populated", "cpu_ms"}
 
 
-def boot(iso, memory, workdir, until):
+def boot(iso, memory, workdir, until, triggers=()):
     """Boots iso under Bochs; returns the console's lines once `until`
-    matches a line (then a few seconds more) or Bochs ends."""
+    matches a line (then a few seconds more) or Bochs ends. Each line
+    matching a trigger's pattern types its text and Enter on COM1."""
     port = runner.free_port()
     with open(os.path.join(workdir, "bochsrc"), "w") as f:
         f.write(runner.BOCHSRC.format(memory=memory, iso=iso, workdir=workdir,
@@ -76,7 +80,7 @@ def boot(iso, memory, workdir, until):
     began = time.monotonic()
     deadline = began + TIMEOUT_S
     sock = runner.connect(port, proc, deadline)
-    text, stop_at = "", None
+    text, stop_at, sent = "", None, {}
     try:
         if sock is None:
             sys.exit("bench-linux: could not reach Bochs's COM1 socket")
@@ -91,6 +95,11 @@ def boot(iso, memory, workdir, until):
             if not data:
                 break
             text += runner.clean(data.decode("latin-1"))
+            for pattern, typed in triggers:
+                n = sum(1 for l in text.split("\n") if pattern.search(l))
+                while sent.get(typed, 0) < n:
+                    sock.sendall((typed + "\r").encode())
+                    sent[typed] = sent.get(typed, 0) + 1
             if stop_at is None and any(until.search(l) for l in text.split("\n")):
                 stop_at = time.monotonic() + AFTER_LAST_MARK_S
     finally:
@@ -144,10 +153,10 @@ def main():
         os.symlink(os.path.abspath(os.path.join(args.build, "linux")),
                    os.path.join(work, "linux"))
         runs = {}
-        for name, cfg, memory, until in (
-                ("bare", BARE_CFG, GUEST_MEM_MIB, r"FALLOW-TSC: poweroff \d+$"),
+        for name, cfg, memory, until, triggers in (
+                ("bare", BARE_CFG, GUEST_MEM_MIB, r"FALLOW-TSC: poweroff \d+$", ()),
                 ("fallow", FALLOW_CFG.format(mem=GUEST_MEM_MIB), FALLOW_MACHINE_MIB,
-                 r"^fallow: power off \((success|failure)\)")):
+                 r"^fallow: power off \((success|failure)\)", IDLE_TRIGGERS)):
             d = os.path.join(work, name)
             os.mkdir(d)
             with open(os.path.join(d, "fragment.cfg"), "w") as f:
@@ -156,7 +165,7 @@ def main():
             runner.subprocess.run([os.path.join(ROOT, "tools", "mkiso.sh"),
                                    os.path.join(work, "fallow.elf"),
                                    os.path.join(d, "fragment.cfg"), iso], check=True)
-            lines, wall = boot(iso, memory, d, re.compile(until))
+            lines, wall = boot(iso, memory, d, re.compile(until), triggers)
             with open(os.path.join(logs, name + ".log"), "w") as f:
                 f.write("\n".join(lines))
             checked(name, lines)
@@ -173,7 +182,9 @@ def report(runs):
                 for m in (TSC_MHZ.match(l) for l in fl) if m), None)
     figures = {}
     for name, (t, _, _) in runs.items():
-        hc = t["hcbench-end"] - t["hcbench-start"]
+        # the hypercall timing and the idle window are not the boot's
+        hc = (t["hcbench-end"] - t["hcbench-start"] +
+              t.get("idle-end", 0) - t.get("idle-start", 0))
         figures[name] = (t["init"], t["poweroff"] - hc)
         print(f"bench: {name}_tsc_init={t['init']} {name}_tsc_poweroff={t['poweroff'] - hc}"
               f" {name}_tsc_hcbench={hc}")
@@ -183,6 +194,7 @@ def report(runs):
     (bi, bp), (fi, fp) = figures["bare"], figures["fallow"]
     print(f"bench: ratio_init={fi / bi:.3f} ratio_poweroff={fp / bp:.3f}"
           f" (fallow / bare, emulated time from power-on)")
+    split(fl, runs["fallow"][0]["init"])
     if mhz:
         print(f"bench: tsc_mhz={mhz:.3f}")
     for name, (_, _, lines) in runs.items():
@@ -192,23 +204,65 @@ def report(runs):
                   f" {name}_linux_uptime_done_s={up['DONE']} (Linux's own clock)")
     hc = next((m for m in (HC_CYCLES.search(l) for l in fl) if m), None)
     calls = int(hc.group(2)) if hc else 0
-    summary = next((m.group(1) for m in (SUMMARY.match(l) for l in fl) if m), None)
-    if summary and mhz:
-        # The guest's life without the hypercall timing: its calls and its
-        # span (TSC marks) are taken out, leaving boot and the CPU checks.
-        kv = dict((k, int(v)) for k, v in re.findall(r"([\w-]+)=(-?\d+)", summary))
-        hc_ms = (runs["fallow"][0]["hcbench-end"] - runs["fallow"][0]["hcbench-start"]) / mhz / 1000
-        kv["vmcall"] = kv.get("vmcall", 0) - calls
-        kv["exits"] = kv.get("exits", 0) - calls
-        secs = (kv.get("exit_ms", 0) - hc_ms) / 1000
-        if secs > 0:
-            rates = " ".join(f"exits_per_s_{k.replace('-', '_')}={v / secs:.0f}"
-                             for k, v in kv.items()
-                             if k not in NOT_REASONS and not k.startswith("disk_"))
-            print(f"bench: guest_boot_s={secs:.3f} boot_exits={kv['exits']}"
-                  f" exits_per_s={kv['exits'] / secs:.0f} {rates}")
     if hc:
         print(f"bench: linux_hypercall_roundtrip_cycles={hc.group(1)} calls={calls}")
+    window_rates(fl, runs["fallow"][0], mhz, calls)
+
+
+def split(lines, init):
+    """Where the Fallow run's time to /init goes: firmware and GRUB (to
+    kmain), Fallow's own boot (to the guest phase), Linux in the guest."""
+    kmain = next((int(m.group(1)) for m in (KMAIN_TSC.match(l) for l in lines) if m), None)
+    phase = next((int(m.group(1)) for m in (PHASE_TSC.match(l) for l in lines) if m), None)
+    if kmain is None or phase is None:
+        return
+    print(f"bench: fallow_tsc_kmain={kmain} fallow_tsc_guest_phase={phase}"
+          f" fallow_tsc_guest_to_init={init - phase}"
+          f" (firmware+GRUB, then Fallow's boot, then Linux as a guest)")
+
+
+def bracket_stats(lines):
+    """The lx stats line that follows each idle mark, as key -> value."""
+    out, seen = {}, None
+    for l in lines:
+        m = IDLE_MARK.search(l)
+        if m:
+            seen = m.group(1)
+        m = STATS_LX.match(l)
+        if seen and m:
+            out[seen] = dict((k, int(v)) for k, v in re.findall(r"(\w+)=(\d+)", m.group(1)))
+            seen = None
+    return out
+
+
+def rates(a, b, secs, prefix):
+    """Exits per second between stats lines a (or nothing) and b."""
+    a = a or {}
+    keys = sorted(k for k in b if k.startswith("exit_") and b[k] != a.get(k, 0))
+    per = " ".join(f"{prefix}_exits_per_s_{k[5:]}={(b[k] - a.get(k, 0)) / secs:.1f}" for k in keys)
+    return f"{prefix}_exits_per_s={(b['exits'] - a.get('exits', 0)) / secs:.1f} {per}"
+
+
+def window_rates(lines, marks_seen, mhz, calls):
+    """Exits per second by reason, from the stats lines typed at the idle
+    marks: during boot and the CPU checks (to idle-start, the hypercall
+    timing's calls and span taken out) and while Linux idles (first to
+    second)."""
+    s = bracket_stats(lines)
+    if not all(k in s for k in ("start", "first", "second")) or not mhz:
+        print("bench: exit rates missing (no stats lines at the idle marks)")
+        return
+    boot = dict(s["start"])
+    boot["exits"] -= calls
+    boot["exit_vmcall"] = boot.get("exit_vmcall", 0) - calls
+    hc_ms = (marks_seen["hcbench-end"] - marks_seen["hcbench-start"]) / mhz / 1000
+    secs = (boot["uptime_ms"] - hc_ms) / 1000
+    if secs > 0:
+        print(f"bench: boot_s={secs:.3f} boot_exits={boot['exits']} {rates(None, boot, secs, 'boot')}")
+    a, b = s["first"], s["second"]
+    secs = (b["uptime_ms"] - a["uptime_ms"]) / 1000
+    if secs > 0:
+        print(f"bench: idle_s={secs:.3f} {rates(a, b, secs, 'idle')}")
 
 
 if __name__ == "__main__":

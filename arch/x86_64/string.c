@@ -2,12 +2,23 @@
 
 #include <stdint.h>
 
-/* rep movsb/stosb: fast on every CPU with ERMSB and never wrong. */
+/* rep movs/stos: fast on every CPU with ERMSB and never wrong. Whole
+ * quadwords go eight bytes a step (pages, mostly): as fast on hardware,
+ * and eight times fewer iterations where each is emulated (Bochs, where
+ * zeroing a guest's RAM by bytes was most of Fallow's boot time). */
+#define QWORD_MASK 7u
+
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
 	void *d = dst;
 
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	if (((uintptr_t)dst | (uintptr_t)src | n) & QWORD_MASK) {
+		__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	} else {
+		size_t q = n / 8;
+
+		__asm__ volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(q) : : "memory");
+	}
 	return dst;
 }
 
@@ -30,7 +41,14 @@ void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
 
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	if (((uintptr_t)dst | n) & QWORD_MASK) {
+		__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	} else {
+		size_t q = n / 8;
+		uint64_t v = (uint8_t)c * 0x0101010101010101ull;
+
+		__asm__ volatile("rep stosq" : "+D"(d), "+c"(q) : "a"(v) : "memory");
+	}
 	return dst;
 }
 
