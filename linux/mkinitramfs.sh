@@ -53,10 +53,21 @@ echo $(($(stat -c %s "$d/linuxtree.img") / 512)) > "$t/linuxtree.sectors"
 rm "$d/linuxtree.img"
 "$busybox" awk -f "$t/fp.awk" > "$t/fp.expected"
 
+# linux-cleancache's ext2 disk (mk/images.mk, LINUXFS_ARGS): its md5sum -c
+# manifest, computed again here, not the files.
+: "${LINUXFS_ARGS:?set by mk/linux.mk from mk/images.mk}"
+# shellcheck disable=SC2086 # the arguments are words
+python3 "$here/../tools/mkimage.py" - --tree $LINUXFS_ARGS \
+	--manifest "$t/linuxfs.md5" >/dev/null
+
 # A user process that tries a hypercall (linux/user/vmcall.c).
 ${CC:-gcc} -std=c11 -O2 -Wall -Wextra -Werror -ffreestanding -fno-stack-protector \
 	-nostdlib -static -no-pie -Wl,--build-id=none -I"$here/.." \
 	-o "$d/bin/fallow-vmcall" "$here/user/vmcall.c"
+# A user process that fills and checks more memory than RAM (memfill.c).
+${CC:-gcc} -std=c11 -O2 -Wall -Wextra -Werror -ffreestanding -fno-stack-protector \
+	-nostdlib -static -no-pie -Wl,--build-id=none \
+	-o "$d/bin/fallow-memfill" "$here/user/memfill.c"
 
 (cd "$d" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -9n > "$out.tmp")
 mv "$out.tmp" "$out"
