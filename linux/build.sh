@@ -51,21 +51,35 @@ if [ "$(cat "$src/.fallow-source" 2>/dev/null)" != "$srcver" ]; then
 	echo "$srcver" > "$src/.fallow-source"
 fi
 
-# The series applied last time, reversed newest first.
+# The series applied last time: when it is the one here, the tree stays
+# as it is (applying it again would touch every patched file, and a
+# patched header such as include/linux/fs.h makes kbuild rebuild most of
+# the tree); otherwise it is reversed newest first and this one applied.
 applied=$src/.fallow-patches
-if [ -d "$applied" ]; then
-	for p in $(ls "$applied"/*.patch 2>/dev/null | LC_ALL=C sort -r); do
-		patch -d "$src" -p1 -R -s -f --no-backup-if-mismatch < "$p" ||
-			{ echo "linux: cannot reverse $(basename "$p"); rm -rf $src to start over" >&2; exit 1; }
+series_applied() {
+	[ -d "$applied" ] || return 1
+	old=$(cd "$applied" && ls -- *.patch 2>/dev/null | LC_ALL=C sort)
+	new=$(cd "$here/patches" && ls -- *.patch 2>/dev/null | LC_ALL=C sort)
+	[ "$old" = "$new" ] || return 1
+	for p in $new; do cmp -s "$applied/$p" "$here/patches/$p" || return 1; done
+}
+if series_applied; then
+	echo "linux: patch series already applied"
+else
+	if [ -d "$applied" ]; then
+		for p in $(ls "$applied"/*.patch 2>/dev/null | LC_ALL=C sort -r); do
+			patch -d "$src" -p1 -R -s -f --no-backup-if-mismatch < "$p" ||
+				{ echo "linux: cannot reverse $(basename "$p"); rm -rf $src to start over" >&2; exit 1; }
+		done
+		rm -rf "$applied"
+	fi
+	mkdir -p "$applied"
+	for p in $(ls "$here"/patches/*.patch 2>/dev/null | LC_ALL=C sort); do
+		echo "linux: applying $(basename "$p")"
+		patch -d "$src" -p1 -s -f --no-backup-if-mismatch < "$p"
+		cp "$p" "$applied/"
 	done
-	rm -rf "$applied"
 fi
-mkdir -p "$applied"
-for p in $(ls "$here"/patches/*.patch 2>/dev/null | LC_ALL=C sort); do
-	echo "linux: applying $(basename "$p")"
-	patch -d "$src" -p1 -s -f --no-backup-if-mismatch < "$p"
-	cp "$p" "$applied/"
-done
 
 # Fallow's own files, copied whole; the ABI header is the project's, with
 # its one libc include swapped for the kernel's types.

@@ -53,9 +53,17 @@ echo $(($(stat -c %s "$d/linuxtree.img") / 512)) > "$t/linuxtree.sectors"
 rm "$d/linuxtree.img"
 "$busybox" awk -f "$t/fp.awk" > "$t/fp.expected"
 
+# linux-cleancache's ext2 disk (mk/images.mk, LINUXFS_ARGS): its md5sum -c
+# manifest, computed again here, not the files.
+: "${LINUXFS_ARGS:?set by mk/linux.mk from mk/images.mk}"
+# shellcheck disable=SC2086 # the arguments are words
+python3 "$here/../tools/mkimage.py" - --tree $LINUXFS_ARGS \
+	--manifest "$t/linuxfs.md5" >/dev/null
+
 # Static user tools without libc: a process that tries a hypercall
-# (linux/user/vmcall.c) and the TSC printer /init runs (linux/user/tsc.c).
-for tool in vmcall tsc; do
+# (linux/user/vmcall.c), the TSC printer /init runs (linux/user/tsc.c) and
+# a process that fills and checks more memory than RAM (memfill.c).
+for tool in vmcall tsc memfill; do
 	${CC:-gcc} -std=c11 -O2 -Wall -Wextra -Werror -ffreestanding -fno-stack-protector \
 		-nostdlib -static -no-pie -Wl,--build-id=none -I"$here/.." \
 		-o "$d/bin/fallow-$tool" "$here/user/$tool.c"

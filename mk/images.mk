@@ -6,17 +6,24 @@
 #   src.img       a 1024-file source tree (~12 MiB): `make images`
 #   linuxtree.img 48 files (~1 MiB) padded to 4 MiB, the Linux guest's
 #                 disk (linux-* scenarios); its manifest is in the initramfs
+#   linuxfs.img   an ext2 file system (mke2fs -d, no root) of 200 files
+#                 (~57 MiB) in 64 MiB, linux-cleancache's disk; its
+#                 manifest (md5sum -c) is in the initramfs
 #
 # Other sizes: tools/mkimage.py OUT.img --files N --max-bytes N ... (the
 # experiment's presets call it with their own).
 
 IMAGE_DIR := $(BUILD)/images
-IMAGES := $(IMAGE_DIR)/disktest.img $(IMAGE_DIR)/src.img $(IMAGE_DIR)/linuxtree.img
+IMAGES := $(IMAGE_DIR)/disktest.img $(IMAGE_DIR)/src.img $(IMAGE_DIR)/linuxtree.img \
+	$(IMAGE_DIR)/linuxfs.img
 
 IMAGE_ARGS_disktest := --files 64 --max-bytes 16384 --seed 1
 IMAGE_ARGS_src := --files 1024 --max-bytes 65536 --seed 2
 # The scratch space past the tree takes linux-boot's writes (from 2 MiB).
 IMAGE_ARGS_linuxtree := --files 48 --max-bytes 131072 --seed 12 --size 4194304
+# 4 KiB blocks, so each page is one block; 16384 of them: 64 MiB.
+IMAGE_ARGS_linuxfs := --files 200 --dirs 8 --min-bytes 131072 --max-bytes 524288 --seed 13
+LINUXFS_BLOCKS := 16384
 
 .PHONY: images
 images: $(IMAGES)
@@ -27,3 +34,13 @@ all: images
 $(IMAGE_DIR)/%.img: tools/mkimage.py mk/images.mk
 	@mkdir -p $(dir $@)
 	python3 tools/mkimage.py $@ $(IMAGE_ARGS_$*)
+
+# The tree is written, packed by mke2fs -d and removed again.
+$(IMAGE_DIR)/linuxfs.img: tools/mkimage.py mk/images.mk
+	@mkdir -p $(dir $@)
+	rm -rf $@.d
+	python3 tools/mkimage.py $@.d --tree $(IMAGE_ARGS_linuxfs)
+	PATH=$$PATH:/usr/sbin:/sbin mke2fs -q -F -t ext2 -b 4096 -N 256 -U clear \
+		-E root_owner=0:0 -d $@.d $@.tmp $(LINUXFS_BLOCKS)
+	rm -rf $@.d
+	mv $@.tmp $@

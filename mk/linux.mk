@@ -11,7 +11,8 @@ LINUX_OUT := $(BUILD)/linux
 LINUX_BZIMAGE := $(LINUX_OUT)/bzImage
 LINUX_INITRAMFS := $(LINUX_OUT)/initramfs.cpio.gz
 LINUX_INITRAMFS_INPUTS := linux/mkinitramfs.sh $(shell find linux/initramfs -type f 2>/dev/null) \
-	tools/mkimage.py mk/images.mk linux/user/vmcall.c linux/user/tsc.c guest-abi/fallow_abi.h
+	tools/mkimage.py mk/images.mk linux/user/vmcall.c linux/user/tsc.c guest-abi/fallow_abi.h \
+	linux/user/memfill.c
 
 .PHONY: linux linux-kernel linux-bare-check deps-linux
 linux: linux-kernel $(LINUX_INITRAMFS)
@@ -25,7 +26,8 @@ linux-kernel: | deps-linux
 
 $(LINUX_INITRAMFS): $(LINUX_INITRAMFS_INPUTS) | deps-linux
 	@mkdir -p $(dir $@)
-	LINUXTREE_ARGS="$(IMAGE_ARGS_linuxtree)" linux/mkinitramfs.sh $@
+	LINUXTREE_ARGS="$(IMAGE_ARGS_linuxtree)" LINUXFS_ARGS="$(IMAGE_ARGS_linuxfs)" \
+		linux/mkinitramfs.sh $@
 
 linux-bare-check: linux | deps-test
 	tests/linux/bare-boot.sh $(LINUX_BZIMAGE) $(LINUX_INITRAMFS) $(LINUX_OUT)

@@ -4,6 +4,7 @@
     tools/mkimage.py OUT.img [--files N] [--dirs N] [--min-bytes N]
                      [--max-bytes N] [--header-percent P] [--dup-percent P]
                      [--seed S] [--size BYTES] [--manifest FILE]
+    tools/mkimage.py --tree OUT_DIR [the same options but --size]
 
 The format is guest-abi/ABI.md, "Disk image format" (the C side is
 guest-abi/rt/disk.h): a header in sector 0, a table of 32-byte file
@@ -16,10 +17,16 @@ earlier file, which dedup can merge. The same arguments always give the
 same bytes. --manifest writes one line per file, `MD5 SECTOR BYTES`, so a
 guest with no copy of the content formula (a shell script in Linux) can
 check what it reads against what was written.
+
+--tree writes the same files into a directory instead (OUT_DIR/dNN/fNNNN,
+NN the file's directory, NNNN its number; for mke2fs -d), and the
+manifest as `md5sum -c` reads it (`MD5  dNN/fNNNN`), so a guest checks a
+mounted file system in one process.
 """
 import argparse
 import hashlib
 import math
+import os
 import struct
 import sys
 
@@ -143,6 +150,30 @@ def write(args):
           f"({total * SECTOR >> 10} KiB), data from sector {data_sector}")
 
 
+def tree_path(i, d):
+    return f"d{d:02}/f{i:04}"
+
+
+def write_tree(args):
+    """The files of plan() as a directory tree (OUT may be "-": none)."""
+    files, _, _ = plan(args)
+    total = 0
+    man = open(args.manifest, "w") if args.manifest else None
+    for i, (_, n, _, seed, d) in enumerate(files):
+        data = content(seed, n)
+        total += n
+        if args.out != "-":
+            os.makedirs(os.path.join(args.out, f"d{d:02}"), exist_ok=True)
+            with open(os.path.join(args.out, tree_path(i, d)), "wb") as f:
+                f.write(data)
+        if man:
+            man.write(f"{hashlib.md5(data).hexdigest()}  {tree_path(i, d)}\n")
+    if man:
+        man.close()
+    print(f"mkimage: {args.out}: {len(files)} files in {args.dirs} directories, "
+          f"{total >> 10} KiB")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out")
@@ -155,13 +186,19 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--size", type=int, default=0, help="pad the image to BYTES")
     ap.add_argument("--manifest", help="write MD5 SECTOR BYTES per file here")
+    ap.add_argument("--tree", action="store_true", help="OUT is a directory to fill")
     args = ap.parse_args()
     if not (args.files >= 1 and args.dirs >= 1 and 1 <= args.min_bytes <= args.max_bytes
             and args.max_bytes < 1 << 32 and 0 <= args.header_percent <= PERCENT
             and 0 <= args.dup_percent <= PERCENT and 0 <= args.seed < 1 << 64):
         sys.exit("mkimage: need files >= 1, dirs >= 1, 1 <= min-bytes <= max-bytes < 4G, "
                  "percentages 0..100, 0 <= seed < 2^64")
-    write(args)
+    if args.tree:
+        if args.size:
+            sys.exit("mkimage: --size is for images, not --tree")
+        write_tree(args)
+    else:
+        write(args)
 
 
 if __name__ == "__main__":
