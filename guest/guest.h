@@ -84,6 +84,7 @@ struct guest {
 	 * until its vLAPIC timer fires, is not picked until the TSC
 	 * reaches wake_tsc */
 	uint64_t wake_tsc;
+	bool wake_on_timer;   /* wake_tsc is its vLAPIC deadline (HLT), not a disk's */
 	uint64_t halts_slept; /* HLTs with IF=1 that slept until the vLAPIC timer */
 	uint64_t cpu_ticks; /* TSC ticks in VMX non-root and its exits */
 	uint64_t cpu_since; /* TSC at the current VM entry, 0 outside a turn */

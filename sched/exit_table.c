@@ -91,7 +91,8 @@ static enum exit_action on_hlt(struct guest *g, const struct exit_info *e)
 	if (event_pending(&g->vcpu, sched_irq(g, rdtsc(), &irq)))
 		return EXIT_RESUME;
 	g->wake_tsc = lapic_next_fire(l);
-	g->halts_slept += g->wake_tsc != 0;
+	g->wake_on_timer = g->wake_tsc != 0;
+	g->halts_slept += g->wake_on_timer;
 	return EXIT_YIELD;
 }
 

@@ -11,7 +11,8 @@
  * long: no call or teardown does unbounded work inside one exit.
  *
  * A guest waiting for its disk, or halted until its vLAPIC timer fires
- * (wake_tsc in the future), is passed over.
+ * (wake_tsc in the future), is passed over. A halted guest's deadline
+ * ends the running guest's turn, and a guest so woken is picked first.
  * When every runnable guest waits, the CPU idles until the first wake-up
  * (dev/disk/model.h): disk_wait=skip jumps the TSC there, disk_wait=spin
  * pauses; either way at most one slice at a time, so the polling above
@@ -40,10 +41,29 @@
  * slice; a guest flooding it gets the UART's rate, never the CPU. */
 #define CONSOLE_DRAIN_SHARE 4u
 
+/* A halted guest whose vLAPIC deadline has come goes first: its timer
+ * interrupt is due now, not after every other guest's slice. */
+static struct guest *pick_timer_woken(unsigned *cursor, uint64_t now)
+{
+	for (unsigned n = 1; n <= GUEST_MAX; n++) {
+		unsigned i = (*cursor + n) % GUEST_MAX;
+		const struct guest *g = &guests[i];
+
+		if (g->state == GUEST_RUNNABLE && g->wake_on_timer && g->wake_tsc <= now) {
+			*cursor = i;
+			return &guests[i];
+		}
+	}
+	return 0;
+}
+
 static struct guest *pick_next(unsigned *cursor)
 {
 	uint64_t now = rdtsc();
+	struct guest *woken = pick_timer_woken(cursor, now);
 
+	if (woken)
+		return woken;
 	for (unsigned n = 1; n <= GUEST_MAX; n++) {
 		unsigned i = (*cursor + n) % GUEST_MAX;
 
@@ -64,6 +84,22 @@ static void arm_timer(uint64_t end)
 		   ticks > PREEMPT_TIMER_MAX ? PREEMPT_TIMER_MAX : ticks);
 }
 
+/* The earliest vLAPIC deadline another guest sleeps in HLT for, or 0:
+ * the running guest's turn ends there, so that guest's tick is on time. */
+static uint64_t first_timer_wake(const struct guest *running)
+{
+	uint64_t first = 0;
+
+	for (unsigned i = 0; i < GUEST_MAX; i++) {
+		const struct guest *g = &guests[i];
+
+		if (g != running && g->state == GUEST_RUNNABLE && g->wake_on_timer &&
+		    (!first || g->wake_tsc < first))
+			first = g->wake_tsc;
+	}
+	return first;
+}
+
 /* The one VMX-preemption timer serves the slice and the guest's vLAPIC
  * timer: armed for whichever ends first. */
 static uint64_t timer_end(struct guest *g, uint64_t slice_end)
@@ -77,6 +113,10 @@ static uint64_t timer_end(struct guest *g, uint64_t slice_end)
 static void run_turn(struct guest *g, uint64_t slice_ticks)
 {
 	uint64_t end = rdtsc() + slice_ticks;
+	uint64_t other = first_timer_wake(g);
+
+	if (other && other < end)
+		end = other;
 
 	if (vmx_vmptrld(g->vcpu.vmcs))
 		panic("vmx: VMPTRLD failed for guest %s", g->cfg.name);
@@ -114,6 +154,16 @@ static void run_turn_switched(struct guest *g, uint64_t slice_ticks)
 	vcpu_state_put(&g->vcpu);
 }
 
+/* The console drains no later than a halted guest's deadline. That
+ * guest runs next and its wake-up is then spent, so the console's share
+ * is cut at most once per deadline. */
+static uint64_t drain_until(uint64_t share_end)
+{
+	uint64_t wake = first_timer_wake(0);
+
+	return wake && wake < share_end ? wake : share_end;
+}
+
 /* True while tmem has background work left. */
 static bool between_turns(uint64_t slice_ticks)
 {
@@ -126,7 +176,7 @@ static bool between_turns(uint64_t slice_ticks)
 	launch_poll(now_ms);
 	stats_poll(now_ms);
 	more = tmem_glue_poll();
-	console_drain(rdtsc() + slice_ticks / CONSOLE_DRAIN_SHARE);
+	console_drain(drain_until(rdtsc() + slice_ticks / CONSOLE_DRAIN_SHARE));
 	return more;
 }
 
@@ -188,6 +238,7 @@ void sched_run(uint64_t slice_ticks)
 		if (g) {
 			idle_said = false;
 			g->wake_tsc = 0;
+			g->wake_on_timer = false;
 			run_turn_switched(g, slice_ticks);
 		} else if ((wake = first_wake()) != 0) {
 			idle_until(wake, slice_ticks);
