@@ -63,7 +63,7 @@ static bool selfballoon; /* off unless asked: Linux here has no swap */
 module_param(selfballoon, bool, 0644);
 MODULE_PARM_DESC(selfballoon, "set the balloon from committed memory when no console target is set");
 
-static unsigned long selfballoon_reserve_kb = 16384;
+static unsigned long selfballoon_reserve_kb = 8192;
 module_param(selfballoon_reserve_kb, ulong, 0644);
 MODULE_PARM_DESC(selfballoon_reserve_kb, "RAM self-ballooning keeps above the committed memory");
 
