@@ -14,8 +14,21 @@
  * force: allocation gives up (no retries, no OOM killer) when Linux has
  * no free pages to spare. After each step it posts its figures
  * (FALLOW_HC_MEM_POST), as the guest runtime's balloon does; Fallow shows
- * them in the guest's stats line. Self-ballooning (issue 13) will set the
- * goal below instead of the console alone.
+ * them in the guest's stats line.
+ *
+ * Self-ballooning (fallow.selfballoon=1, issue 13; the policy of the
+ * Xen balloon patch in the seeds, and of guest-abi/rt/selfballoon.c):
+ * with no console target, every interval the goal is the guest's own
+ * need, the committed memory (vm_memory_committed(), Committed_AS) plus
+ * the RAM Linux never managed (kernel image, memmap: what Committed_AS
+ * leaves out) plus fallow.selfballoon_reserve_kb. The balloon moves
+ * towards it by 1/selfballoon_down of the gap per interval (down slowly:
+ * a passing dip costs little) and 1/selfballoon_up (default all at once:
+ * a demand is met at the next tick), never below the self floor
+ * selfballoon_floor_kb + RAM/selfballoon_floor_div (nor the balloon's
+ * own floor), which grows with RAM like the patch's minimum_target. A
+ * console target, when set, wins (bounded by the balloon's floor only);
+ * the self target is still computed and posted.
  */
 #include <linux/gfp.h>
 #include <linux/init.h>
@@ -46,6 +59,30 @@ static unsigned long balloon_floor_kb = 8192;
 module_param(balloon_floor_kb, ulong, 0644);
 MODULE_PARM_DESC(balloon_floor_kb, "RAM kept besides RAM/8 whatever the target");
 
+static bool selfballoon; /* off unless asked: Linux here has no swap */
+module_param(selfballoon, bool, 0644);
+MODULE_PARM_DESC(selfballoon, "set the balloon from committed memory when no console target is set");
+
+static unsigned long selfballoon_reserve_kb = 8192;
+module_param(selfballoon_reserve_kb, ulong, 0644);
+MODULE_PARM_DESC(selfballoon_reserve_kb, "RAM self-ballooning keeps above the committed memory");
+
+static unsigned long selfballoon_floor_kb = 16384;
+module_param(selfballoon_floor_kb, ulong, 0644);
+MODULE_PARM_DESC(selfballoon_floor_kb, "self-ballooning's floor, besides RAM/selfballoon_floor_div");
+
+static unsigned int selfballoon_floor_div = 4;
+module_param(selfballoon_floor_div, uint, 0644);
+MODULE_PARM_DESC(selfballoon_floor_div, "the self floor keeps RAM/this (0 counts as 1)");
+
+static unsigned int selfballoon_down = 8;
+module_param(selfballoon_down, uint, 0644);
+MODULE_PARM_DESC(selfballoon_down, "inflate by 1/this of the gap per interval (0 counts as 1)");
+
+static unsigned int selfballoon_up = 1;
+module_param(selfballoon_up, uint, 0644);
+MODULE_PARM_DESC(selfballoon_up, "deflate by 1/this of the gap per interval (0 counts as 1)");
+
 static unsigned long balloon_held; /* pages released to Fallow now */
 module_param(balloon_held, ulong, 0444);
 MODULE_PARM_DESC(balloon_held, "pages the balloon holds (released to Fallow)");
@@ -55,6 +92,9 @@ static LIST_HEAD(held_pages);
 static u64 *batch;                        /* one page: the calls' gfn list */
 static struct fallow_mem_figures *figures;
 static long last_target = -1;
+static u64 boot_reserved; /* RAM pages Linux never managed (image, memmap) */
+static u64 self_goal;     /* the self target of the last interval */
+static bool continuing;   /* requeued at once: the same interval's goal */
 static void balloon_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(balloon_work, balloon_work_fn);
 
@@ -66,6 +106,34 @@ static u64 floor_pages(void)
 static u64 actual_pages(void)
 {
 	return ram_pages - balloon_held;
+}
+
+static unsigned int at_least_1(unsigned int v)
+{
+	return v ? v : 1;
+}
+
+/* The self floor: grows with RAM, never under the balloon's own floor. */
+static u64 sb_floor_pages(void)
+{
+	u64 f = READ_ONCE(selfballoon_floor_kb) / KB_PER_PAGE +
+		ram_pages / at_least_1(READ_ONCE(selfballoon_floor_div));
+
+	return min(max(f, floor_pages()), ram_pages);
+}
+
+/* This interval's self target: a step of the gap towards the need. */
+static u64 sb_self_target(u64 committed)
+{
+	u64 need = boot_reserved + committed +
+		   READ_ONCE(selfballoon_reserve_kb) / KB_PER_PAGE;
+	u64 cur = actual_pages(), t;
+
+	if (cur > need)
+		t = cur - DIV_ROUND_UP(cur - need, at_least_1(READ_ONCE(selfballoon_down)));
+	else
+		t = cur + DIV_ROUND_UP(need - cur, at_least_1(READ_ONCE(selfballoon_up)));
+	return clamp_t(u64, t, sb_floor_pages(), ram_pages);
 }
 
 /* Releases up to `want` pages in one call; returns how many went. */
@@ -159,12 +227,12 @@ static bool balloon_step(u64 goal)
 	return got && actual_pages() != goal;
 }
 
-static void post_figures(u64 floor)
+static void post_figures(u64 floor, u64 self, u64 committed)
 {
 	figures->actual = actual_pages();
 	figures->minimum = floor;
-	figures->self_target = 0; /* no self-ballooning yet (issue 13) */
-	figures->committed = vm_memory_committed();
+	figures->self_target = self; /* 0: self-ballooning is off */
+	figures->committed = committed;
 	fallow_hypercall3(FALLOW_HC_MEM_POST, fallow_gpa(figures),
 			  sizeof(*figures), 0);
 }
@@ -172,19 +240,30 @@ static void post_figures(u64 floor)
 static void balloon_work_fn(struct work_struct *work)
 {
 	long target = fallow_hypercall0(FALLOW_HC_MEM_TARGET);
-	u64 floor = floor_pages(), goal = ram_pages;
+	u64 floor = floor_pages(), goal = ram_pages, self = 0;
+	u64 committed = vm_memory_committed();
 	unsigned int interval = READ_ONCE(balloon_interval_ms);
-	bool more;
+	bool sb = READ_ONCE(selfballoon), more;
 
+	if (sb) {
+		/* one hysteresis step per interval, not per requeue */
+		if (!continuing)
+			self_goal = sb_self_target(committed);
+		self = self_goal;
+		floor = sb_floor_pages();
+	}
 	if (target > 0)
-		goal = clamp_t(u64, target, min(floor, ram_pages), ram_pages);
+		goal = clamp_t(u64, target, min(floor_pages(), ram_pages), ram_pages);
+	else if (sb)
+		goal = self;
 	more = balloon_step(goal);
+	continuing = more;
 	if (target != last_target && !more) {
 		pr_info("fallow-balloon: target %ld pages: holding %llu of %llu pages (floor %llu)\n",
 			target, actual_pages(), ram_pages, floor);
 		last_target = target;
 	}
-	post_figures(floor);
+	post_figures(floor, self, committed);
 	if (more)
 		queue_delayed_work(system_freezable_wq, &balloon_work, 1);
 	else if (interval)
@@ -213,6 +292,11 @@ static int __init fallow_balloon_init(void)
 	}
 	ram_pages = info->ram_bytes / FALLOW_PAGE_SIZE;
 	kfree(info);
+	boot_reserved = ram_pages > totalram_pages() ? ram_pages - totalram_pages() : 0;
+	if (selfballoon)
+		pr_info("fallow-balloon: self-ballooning: %llu pages of RAM, %llu never managed, floor %llu, reserve %lu kB, down 1/%u, up 1/%u\n",
+			ram_pages, boot_reserved, sb_floor_pages(), selfballoon_reserve_kb,
+			at_least_1(selfballoon_down), at_least_1(selfballoon_up));
 	queue_delayed_work(system_freezable_wq, &balloon_work, 0);
 	return 0;
 nomem:
