@@ -84,17 +84,20 @@ static void arm_timer(uint64_t end)
 		   ticks > PREEMPT_TIMER_MAX ? PREEMPT_TIMER_MAX : ticks);
 }
 
-/* The earliest vLAPIC deadline another guest sleeps in HLT for, or 0:
- * the running guest's turn ends there, so that guest's tick is on time. */
-static uint64_t first_timer_wake(const struct guest *running)
+/* The earliest wake-up of a runnable guest other than `except` that
+ * waits (for its disk, or in HLT for its vLAPIC deadline when
+ * `timer_only`), or 0 when none does. */
+static uint64_t earliest_wake(const struct guest *except, bool timer_only)
 {
 	uint64_t first = 0;
 
 	for (unsigned i = 0; i < GUEST_MAX; i++) {
 		const struct guest *g = &guests[i];
 
-		if (g != running && g->state == GUEST_RUNNABLE && g->wake_on_timer &&
-		    (!first || g->wake_tsc < first))
+		if (g == except || g->state != GUEST_RUNNABLE || !g->wake_tsc ||
+		    (timer_only && !g->wake_on_timer))
+			continue;
+		if (!first || g->wake_tsc < first)
 			first = g->wake_tsc;
 	}
 	return first;
@@ -113,7 +116,8 @@ static uint64_t timer_end(struct guest *g, uint64_t slice_end)
 static void run_turn(struct guest *g, uint64_t slice_ticks)
 {
 	uint64_t end = rdtsc() + slice_ticks;
-	uint64_t other = first_timer_wake(g);
+	/* another guest's HLT deadline ends this turn: its tick is on time */
+	uint64_t other = earliest_wake(g, true);
 
 	if (other && other < end)
 		end = other;
@@ -159,7 +163,7 @@ static void run_turn_switched(struct guest *g, uint64_t slice_ticks)
  * is cut at most once per deadline. */
 static uint64_t drain_until(uint64_t share_end)
 {
-	uint64_t wake = first_timer_wake(0);
+	uint64_t wake = earliest_wake(0, true);
 
 	return wake && wake < share_end ? wake : share_end;
 }
@@ -178,22 +182,6 @@ static bool between_turns(uint64_t slice_ticks)
 	more = tmem_glue_poll();
 	console_drain(drain_until(rdtsc() + slice_ticks / CONSOLE_DRAIN_SHARE));
 	return more;
-}
-
-/* The earliest wake-up of a runnable guest waiting for its disk, or 0
- * when none waits. */
-static uint64_t first_wake(void)
-{
-	uint64_t first = 0;
-
-	for (unsigned i = 0; i < GUEST_MAX; i++) {
-		const struct guest *g = &guests[i];
-
-		if (g->state == GUEST_RUNNABLE && g->wake_tsc &&
-		    (!first || g->wake_tsc < first))
-			first = g->wake_tsc;
-	}
-	return first;
 }
 
 static void idle_until(uint64_t wake, uint64_t slice_ticks)
@@ -240,7 +228,7 @@ void sched_run(uint64_t slice_ticks)
 			g->wake_tsc = 0;
 			g->wake_on_timer = false;
 			run_turn_switched(g, slice_ticks);
-		} else if ((wake = first_wake()) != 0) {
+		} else if ((wake = earliest_wake(0, false)) != 0) {
 			idle_until(wake, slice_ticks);
 		} else if ((tmem_left && launch_waiting()) || worth_idling(&idle_said)) {
 			/* A waiting guest may need what tmem still gives back. */
