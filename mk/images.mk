@@ -9,13 +9,18 @@
 #   linuxfs.img   an ext2 file system (mke2fs -d, no root) of 200 files
 #                 (~57 MiB) in 64 MiB, linux-cleancache's disk; its
 #                 manifest (md5sum -c) is in the initramfs
+#   linuxbuild.img an ext2 root of Linux 6.1's host programs' sources, tcc,
+#                 make, busybox and glibc (~9 MiB, tools/mkbuildtree.py) in
+#                 64 MiB: the Linux guests' build workload (linux-build,
+#                 make experiment --guests linux); room for objects and a
+#                 swap file
 #
 # Other sizes: tools/mkimage.py OUT.img --files N --max-bytes N ... (the
 # experiment's presets call it with their own).
 
 IMAGE_DIR := $(BUILD)/images
 IMAGES := $(IMAGE_DIR)/disktest.img $(IMAGE_DIR)/src.img $(IMAGE_DIR)/linuxtree.img \
-	$(IMAGE_DIR)/linuxfs.img
+	$(IMAGE_DIR)/linuxfs.img $(IMAGE_DIR)/linuxbuild.img
 
 IMAGE_ARGS_disktest := --files 64 --max-bytes 16384 --seed 1
 IMAGE_ARGS_src := --files 1024 --max-bytes 65536 --seed 2
@@ -43,4 +48,23 @@ $(IMAGE_DIR)/linuxfs.img: tools/mkimage.py mk/images.mk
 	PATH=$$PATH:/usr/sbin:/sbin mke2fs -q -F -t ext2 -b 4096 -N 256 -U clear \
 		-E root_owner=0:0 -d $@.d $@.tmp $(LINUXFS_BLOCKS)
 	rm -rf $@.d
+	mv $@.tmp $@
+
+# The sources come straight from Debian's tarball (only the directories
+# the build needs), not from the kernel build's tree.
+LINUX_TARBALL ?= /usr/src/linux-source-6.1.tar.xz
+LINUXBUILD_PATHS := scripts include/linux/asn1.h include/linux/asn1_ber_bytecode.h \
+	tools/include/tools
+LINUXBUILD_BLOCKS := 16384
+
+$(IMAGE_DIR)/linuxbuild.img: tools/mkbuildtree.py mk/images.mk
+	@mkdir -p $(dir $@)
+	rm -rf $@.src $@.d
+	mkdir -p $@.src
+	tar -xJf $(LINUX_TARBALL) -C $@.src --strip-components=1 \
+		$(addprefix linux-source-6.1/,$(LINUXBUILD_PATHS))
+	python3 tools/mkbuildtree.py $@.d --linux-src $@.src
+	PATH=$$PATH:/usr/sbin:/sbin mke2fs -q -F -t ext2 -b 4096 -N 2048 -U clear \
+		-E root_owner=0:0 -d $@.d $@.tmp $(LINUXBUILD_BLOCKS)
+	rm -rf $@.src $@.d
 	mv $@.tmp $@
