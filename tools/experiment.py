@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """The overcommit experiment: the classic tmem evaluation, rerun on Fallow.
 
-    tools/experiment.py [--preset scaled|full|small] [--runs N]
-                        [--configs a,b,...] [--out DIR] [--density]
+    tools/experiment.py [--guests synthetic|linux] [--preset scaled|full|small]
+                        [--runs N] [--configs a,b,...] [--out DIR] [--density]
 
 Boots one scenario per configuration and run (under Bochs, through
 tests/qemu-runs/runner.py), each a machine of guests running the workload
@@ -17,6 +17,11 @@ the charts DIR/*.png. The five configurations are the reference's:
     tmem         self-ballooning + tmem (no dedup, no compression)
     dedup        + dedup
     dedup_comp   + dedup and compression
+
+--guests linux runs them on Linux guests instead (Debian's 6.1 kernel
+with Fallow's patch, building real C with tcc: experiment_presets.py's
+LINUX_PRESETS, presets scaled and small); its table and charts go to
+results/linux/ unless --out says otherwise.
 
 --density boots as many lightly loaded guests as the preset names on the
 preset's machine, with and without tmem, and reports how many ran at
@@ -35,13 +40,22 @@ import experiment_report as report  # noqa: E402
 import experiment_run as run  # noqa: E402
 
 
+def preset_of(args):
+    if args.guests == "linux":
+        return dict(presets.LINUX_PRESETS[args.preset], kind="linux")
+    return presets.PRESETS[args.preset]
+
+
 def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--preset", choices=sorted(presets.PRESETS), default="scaled")
+    ap.add_argument("--guests", choices=("synthetic", "linux"), default="synthetic",
+                    help="the workload guest (default) or Linux guests building C with tcc")
+    ap.add_argument("--preset", choices=sorted(presets.PRESETS), default="scaled",
+                    help="with --guests linux: scaled or small")
     ap.add_argument("--runs", type=int, help="runs per configuration (default: the preset's)")
     ap.add_argument("--configs", help="comma-separated subset of: " + ",".join(presets.CONFIGS))
-    ap.add_argument("--out", default=os.path.join(ROOT, "results"),
-                    help="where TABLE.md and the charts go (default results/)")
+    ap.add_argument("--out", help="where TABLE.md and the charts go "
+                                  "(default results/, or results/linux/ for Linux guests)")
     ap.add_argument("--logs", help="console logs (default build/experiment/PRESET)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="emulators at once (default: one per core)")
@@ -56,7 +70,12 @@ def parse_args(argv):
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     args = ap.parse_args(argv)
     args.build = os.path.abspath(args.build)
-    preset = presets.PRESETS[args.preset]
+    if args.guests == "linux" and args.preset not in presets.LINUX_PRESETS:
+        ap.error("--guests linux has presets " + ", ".join(sorted(presets.LINUX_PRESETS)))
+    preset = preset_of(args)
+    args.tag = ("linux-" if args.guests == "linux" else "") + args.preset
+    args.out = args.out or os.path.join(ROOT, "results", *(["linux"] if args.guests == "linux"
+                                                          else []))
     args.runs = args.runs or preset["runs"]
     if args.runs < 1:
         ap.error("--runs must be at least 1")
@@ -65,7 +84,7 @@ def parse_args(argv):
     unknown = [c for c in args.configs if c not in presets.CONFIGS]
     if unknown:
         ap.error("unknown configuration: " + ", ".join(unknown))
-    args.logs = args.logs or os.path.join(args.build, "experiment", args.preset)
+    args.logs = args.logs or os.path.join(args.build, "experiment", args.tag)
     need = run.largest_machine_mib(args.preset, preset, args.build)
     if args.vtx == "bochs" and need > run.BOCHS_MAX_MIB and not args.report_only:
         ap.error(f"preset {args.preset} boots machines of {need} MiB (the preset's "
@@ -79,7 +98,7 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    preset = presets.PRESETS[args.preset]
+    preset = preset_of(args)
     began = time.monotonic()
     runs, density = {}, None
     if args.report_only:
@@ -91,12 +110,12 @@ def main(argv=None):
     elapsed = time.monotonic() - began
     summary = report.summarize(runs)
     os.makedirs(args.out, exist_ok=True)
-    report.write_table(os.path.join(args.out, "TABLE.md"), args.preset, preset, summary,
+    report.write_table(os.path.join(args.out, "TABLE.md"), args.tag, preset, summary,
                        args.runs, density, elapsed,
                        "Bochs" if args.vtx == "bochs" else "QEMU/KVM")
-    charts = report.write_charts(args.out, args.preset, summary, runs)
+    charts = report.write_charts(args.out, args.tag, summary, runs)
     print(report.figures_text(summary, density))
-    print(f"experiment: preset {args.preset}, {args.runs} run(s) of {len(args.configs)} "
+    print(f"experiment: preset {args.tag}, {args.runs} run(s) of {len(args.configs)} "
           f"configuration(s) in {elapsed:.0f}s; wrote {os.path.join(args.out, 'TABLE.md')}"
           + "".join(f", {c}" for c in charts))
     failed = [f"{name} run {i + 1}" for name, rs in runs.items()

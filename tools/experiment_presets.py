@@ -78,3 +78,47 @@ PRESETS = {
         "configs": ["selfballoon", "tmem"],
     },
 }
+
+
+# The same experiment on Linux guests (--guests linux, issue 13): Debian's
+# 6.1 kernel with Fallow's patch, each guest running linux/initramfs/
+# scripts/linux-build over linuxbuild.img (tools/mkbuildtree.py): make
+# clean; make -jN of Linux's host programs with tcc, every object checked,
+# twice, beside anonymous memory that stands for the gcc jobs' share of
+# RAM in the reference (tcc's own is small), swapped onto a swap file
+# (frontswap first). The guests' kernel words: `workload` becomes
+# build_KEY=VALUE, `sb` is added when the configuration self-balloons,
+# `tmem` always (the cleancache and frontswap backends are built in; with
+# tmem=off Fallow refuses their pools and they do nothing).
+LINUX_IMAGE = "linuxbuild"
+LINUX_WORDS = "console=hvc0 earlyprintk=fallow 8250.nr_uarts=0 quiet script=linux-build"
+# Self-ballooning's steps every 50 ms of emulated time: a round of the
+# build takes about a second of it here (the reference's compile, many
+# minutes against its daemon's few seconds).
+LINUX_SB = ("fallow.selfballoon=1 fallow.balloon_interval_ms=50 "
+            "fallow.selfballoon_reserve_kb=4096 fallow.selfballoon_floor_kb=8192")
+
+
+def linux_words(w):
+    return " ".join(f"build_{k}={v}" for k, v in w.items())
+
+
+LINUX_PRESETS = {
+    "scaled": {
+        "memory": 256, "guests": 4, "mem": "48M", "maxmem": "64M",
+        "workload": {"rounds": 2, "jobs": 2, "anon_mb": 24, "swap_mb": 24},
+        "sb": LINUX_SB, "stats_interval": 1, "timeout": 2400, "runs": 1,
+        "density": {"guests": 20, "mem": "32M", "maxmem": "32M",
+                    "workload": {"rounds": 1, "jobs": 1, "anon_mb": 0, "swap_mb": 0},
+                    "sb": ("fallow.selfballoon=1 fallow.balloon_interval_ms=50 "
+                           "fallow.balloon_floor_kb=1024 fallow.selfballoon_reserve_kb=1024 "
+                           "fallow.selfballoon_floor_kb=1024 fallow.selfballoon_floor_div=16"),
+                    "timeout": 3600},
+    },
+    "small": {
+        "memory": 160, "guests": 2, "mem": "40M", "maxmem": "48M",
+        "workload": {"rounds": 1, "jobs": 2, "anon_mb": 16, "swap_mb": 8},
+        "sb": LINUX_SB, "stats_interval": 1, "timeout": 900, "runs": 2,
+        "configs": ["selfballoon", "tmem"],
+    },
+}

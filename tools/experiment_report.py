@@ -107,9 +107,14 @@ def write_table(path, preset_name, preset, summary, runs, density, elapsed, emul
         L.append(f"The density run alone; it took {elapsed / 60:.1f} minutes of wall time "
                  f"under {emulator}.")
     else:
+        if preset.get("kind") == "linux":
+            what = ("a Linux guest (Debian's 6.1 with Fallow's patch: cleancache, frontswap, "
+                    "self-ballooning) building Linux 6.1's host programs with tcc, every "
+                    f"output checked (`{presets.linux_words(preset['workload'])}`)")
+        else:
+            what = f"the workload guest (`{presets.workload_words(preset['workload'])}`)"
         L.append(f"A {preset['memory']} MiB machine, {preset['guests']} guests of "
-                 f"mem={preset['mem']} maxmem={preset['maxmem']}, each running the workload "
-                 f"guest (`{presets.workload_words(preset['workload'])}`). "
+                 f"mem={preset['mem']} maxmem={preset['maxmem']}, each running {what}. "
                  f"{runs} run(s) per configuration"
                  + (", highest and lowest dropped" if runs >= 3 else "")
                  + (f"; the whole experiment took {elapsed / 60:.1f} minutes of wall time "

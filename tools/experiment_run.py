@@ -111,10 +111,19 @@ def image_name(preset_name):
     return f"exp-{preset_name}"
 
 
+def linux(preset):
+    return preset.get("kind") == "linux"
+
+
 def ensure_image(preset_name, preset, build):
     """build/images/exp-PRESET.img, the source tree every guest's disk
     starts from (copy-on-write), made by tools/mkimage.py (again whenever
     the preset's arguments change). Returns (name, its size in bytes)."""
+    if linux(preset):  # made by make (mk/images.mk), with the kernel's sources
+        path = os.path.join(build, "images", presets.LINUX_IMAGE + ".img")
+        if not os.path.exists(path):
+            sys.exit(f"experiment: {path} missing: make {os.path.relpath(path, ROOT)}")
+        return presets.LINUX_IMAGE, os.path.getsize(path)
     name = image_name(preset_name)
     path = os.path.join(build, "images", name + ".img")
     stamp = path + ".args"
@@ -129,21 +138,29 @@ def ensure_image(preset_name, preset, build):
     return name, os.path.getsize(path)
 
 
-def disk_size_mib(image_bytes, workload):
-    """Room for the image, the object files (obj_pct of the sources, at
+def disk_size_mib(image_bytes, workload, preset=None):
+    """The Linux guests' disk is their file system image, whole. Else room for the image, the object files (obj_pct of the sources, at
     least a page each: twice the image is plenty) and the swap area."""
     mib = 1 << 20
+    if preset and linux(preset):
+        return (image_bytes + mib - 1) // mib
     return (2 * image_bytes + workload.get("swap_kb", 0) * 1024 + mib - 1) // mib + 1
 
 
-def store_mib(workload, guests):
+def store_mib(workload, guests, preset=None):
     """The disk_store= that stands in for the host's disk: every chunk a
     guest may write (object files, obj_pct of the sources compiled plus a
     quarter for rounding up to pages, and the whole swap area) and the
     overlay's radix nodes (one per 512 chunks, plus two)."""
     mib = 1 << 20
-    chunks = (workload["src_kb"] * 1024 * workload["obj_pct"] * 5 // (100 * 4)
-              + workload["swap_kb"] * 1024) // 4096
+    if preset and linux(preset):
+        # The swap file, written whole, and each round's objects and
+        # programs (1.3 MiB) with ext2's metadata: 4 MiB a round is ample.
+        written = (workload["swap_mb"] + 4 * workload["rounds"] + 4) * mib
+        chunks = written // 4096
+    else:
+        chunks = (workload["src_kb"] * 1024 * workload["obj_pct"] * 5 // (100 * 4)
+                  + workload["swap_kb"] * 1024) // 4096
     frames = chunks + chunks // 512 + 3
     return (guests * frames * 4096 + mib - 1) // mib
 
@@ -169,12 +186,14 @@ def image_bytes_estimate(preset):
 
 def largest_machine_mib(preset_name, preset, build):
     """The most RAM one boot of the preset needs (configurations or density)."""
-    path = os.path.join(build, "images", image_name(preset_name) + ".img")
+    name = presets.LINUX_IMAGE if linux(preset) else image_name(preset_name)
+    path = os.path.join(build, "images", name + ".img")
     size = os.path.getsize(path) if os.path.exists(path) else image_bytes_estimate(preset)
-    need = machine_mib(preset, size, store_mib(preset["workload"], preset["guests"]))
+    need = machine_mib(preset, size, store_mib(preset["workload"], preset["guests"], preset))
     if "density" in preset:
         d = preset["density"]
-        need = max(need, machine_mib(preset, size, store_mib(d["workload"], d["guests"])))
+        need = max(need, machine_mib(preset, size,
+                                     store_mib(d["workload"], d["guests"], preset)))
     return need
 
 
@@ -188,43 +207,60 @@ def image_line(name):
 
 
 # ------------------------------------------------------------ scenarios
-def guest_line(name, mem, maxmem, disk, words, extra=""):
+def guest_line(name, mem, maxmem, disk, words, extra="", preset=None):
     image, size = disk
+    if preset and linux(preset):
+        return (f"module2 /boot/linux/bzImage kind=linux name={name} mem={mem} maxmem={maxmem} "
+                f"initrd=initramfs disk={image} disk_size={size}M {extra}"
+                f"{presets.LINUX_WORDS} {words}").rstrip()
     return (f"module2 /boot/guests/workload.elf name={name} mem={mem} maxmem={maxmem} "
             f"disk={image} disk_size={size}M {extra}{words}").rstrip()
 
 
+def modules(preset, image_name_):
+    """The modules every guest shares: the disk image, and Linux's initramfs."""
+    lines = [image_line(image_name_)]
+    if linux(preset):
+        lines.insert(0, "module2 --nounzip /boot/linux/initramfs.cpio.gz image=initramfs")
+    return lines
+
+
+def workload_text(preset, workload, sb):
+    """The guests' words for the workload, and self-ballooning's when on."""
+    if linux(preset):
+        return presets.linux_words(workload) + (" " + sb if sb else "")
+    return presets.workload_words(workload) + (" selfballoon " + sb if sb else "")
+
+
 def config_scenario(preset, config, image, run_no):
     label, tmem_opts, sb = presets.CONFIGS[config]
-    disk = (image[0], disk_size_mib(image[1], preset["workload"]))
-    words = presets.workload_words(preset["workload"])
-    if sb:
-        words += " selfballoon " + preset["sb"]
-    store = store_mib(preset["workload"], preset["guests"])
+    disk = (image[0], disk_size_mib(image[1], preset["workload"], preset))
+    words = workload_text(preset, preset["workload"], preset["sb"] if sb else None)
+    store = store_mib(preset["workload"], preset["guests"], preset)
     lines = [f"# experiment: {label}, run {run_no}",
              "emulator: bochs", f"memory: {machine_mib(preset, image[1], store)}",
              f"timeout: {preset['timeout']}", "exit: success", "cfg:",
-             kernel_line(preset, store), image_line(disk[0])]
+             kernel_line(preset, store)] + modules(preset, disk[0])
     for g in range(1, preset["guests"] + 1):
         lines.append(guest_line(f"g{g}", preset["mem"], preset["maxmem"], disk, words,
-                                tmem_opts + " "))
+                                tmem_opts + " ", preset))
     return "\n".join(lines) + "\n"
 
 
 def density_scenario(preset, with_tmem, image):
     d = preset["density"]
     tmem_opts = presets.CONFIGS["dedup_comp" if with_tmem else "selfballoon"][1]
-    disk = (image[0], disk_size_mib(image[1], d["workload"]))
-    words = presets.workload_words(d["workload"]) + " selfballoon " + d["sb"]
-    store = store_mib(d["workload"], d["guests"])
+    disk = (image[0], disk_size_mib(image[1], d["workload"], preset))
+    words = workload_text(preset, d["workload"], d["sb"])
+    store = store_mib(d["workload"], d["guests"], preset)
     lines = [f"# density: guests of {d['mem']} on {preset['memory']} MiB, "
              f"tmem {'on' if with_tmem else 'off'}",
              "emulator: bochs", f"memory: {machine_mib(preset, image[1], store)}",
              f"timeout: {d['timeout']}", "exit: success", "cfg:",
-             kernel_line(preset, store), image_line(disk[0])]
+             kernel_line(preset, store)] + modules(preset, disk[0])
     for g in range(1, d["guests"] + 1):
         lines.append(guest_line(f"d{g}", d["mem"], d["maxmem"], disk, words,
-                                f"start=after:0 {tmem_opts} "))
+                                f"start=after:0 {tmem_opts} ", preset))
     return "\n".join(lines) + "\n"
 
 
@@ -309,7 +345,7 @@ def read_configs(preset, configs, runs, args):
     out = {}
     for config in configs:
         for i in range(1, runs + 1):
-            path = os.path.join(args.logs, f"exp-{args.preset}-{config}-{i}.log")
+            path = os.path.join(args.logs, f"exp-{args.tag}-{config}-{i}.log")
             if os.path.exists(path):
                 with open(path, errors="replace") as f:
                     lines = f.read().split("\n")
@@ -325,7 +361,7 @@ def run_configs(preset, configs, runs, args):
 
     def one(job):
         config, i = job
-        name = f"exp-{args.preset}-{config}-{i}"
+        name = f"exp-{args.tag}-{config}-{i}"
         why, elapsed, lines = boot(config_scenario(preset, config, disk, i), name, args)
         r = collect(lines, why, elapsed, guests)
         state = "verified" if r["verified"] else "NOT VERIFIED: " + "; ".join(why or ["guest failed"])
@@ -363,7 +399,7 @@ def run_density(preset, args):
 
     def one(with_tmem):
         label = "with tmem" if with_tmem else "self-ballooning only"
-        name = f"exp-{args.preset}-density-{'tmem' if with_tmem else 'notmem'}"
+        name = f"exp-{args.tag}-density-{'tmem' if with_tmem else 'notmem'}"
         why, elapsed, lines = boot(density_scenario(preset, with_tmem, disk), name, args)
         r = collect(lines, why, elapsed, guests)
         finished = [g for g in guests if r["summaries"].get(g, {}).get("status") == 0

@@ -124,8 +124,11 @@ def makefile(out):
             lines += [f"{name}/{o}.o: {name}/{o}.c",
                       f"\tcd {name} && $(CC) $(CFLAGS) {EXTRA_CFLAGS[name]} -c {o}.c -o {o}.o", ""]
             cleans.append(f"{name}/{o}.o")
-    lines = [f"all: {' '.join(alls)}", ""] + lines
-    lines += [".PHONY: all clean", "clean:", "\trm -f " + " ".join(alls + cleans), ""]
+    # A target per directory: a lighter load builds one (build_target=).
+    dirs = [f"{n}: " + " ".join(f"{n}/{p}" for p in PROGRAMS[n][3]) for n in PROGRAMS]
+    lines = [f"all: {' '.join(alls)}", ""] + dirs + [""] + lines
+    lines += [".PHONY: all clean " + " ".join(PROGRAMS), "clean:",
+              "\trm -f " + " ".join(alls + cleans), ""]
     with open(os.path.join(out, "src", "Makefile"), "w") as f:
         f.write("\n".join(lines))
     return alls

@@ -2,10 +2,11 @@
 """The overcommit experiment's pipeline.
 
 ReportTest feeds a console log written here through the parsing, the
-table and the charts. SmallExperimentTest boots the small preset for
-real under Bochs (two guests, two configurations, two runs each) and
-checks that every count repeats exactly run to run and that TABLE.md and
-the charts come out with the expected rows.
+table and the charts. SmallExperimentTest boots the small presets for
+real under Bochs, the workload guest's and the Linux guests' (two
+guests, two configurations, two runs each), and checks that every count
+repeats exactly run to run and that TABLE.md and the charts come out
+with the expected rows.
 """
 import os
 import subprocess
@@ -108,29 +109,85 @@ class ScenarioTest(unittest.TestCase):
                 self.assertEqual("selfballoon" in g, config != "unchanged", g)
 
 
+class LinuxScenarioTest(unittest.TestCase):
+    """--guests linux: the same configurations on Debian's kernel building C."""
+
+    def scenario(self, config, name="scaled"):
+        preset = dict(presets.LINUX_PRESETS[name], kind="linux")
+        return preset, run.config_scenario(preset, config, ("linuxbuild", 64 << 20), 1)
+
+    def guests(self, text):
+        return [l for l in text.splitlines() if "kind=linux" in l]
+
+    def test_linux_guests_share_initramfs_and_image(self):
+        preset, text = self.scenario("tmem")
+        self.assertIn("module2 --nounzip /boot/linux/initramfs.cpio.gz image=initramfs\n", text)
+        self.assertIn("module2 /boot/images/linuxbuild.img image=linuxbuild\n", text)
+        guests = self.guests(text)
+        self.assertEqual(len(guests), preset["guests"])
+        for g in guests:
+            self.assertIn("initrd=initramfs disk=linuxbuild disk_size=64M", g)
+            self.assertIn("script=linux-build build_rounds=2 build_jobs=2", g)
+
+    def test_store_holds_swap_file_and_objects(self):
+        preset, text = self.scenario("tmem")
+        w = preset["workload"]
+        store = run.store_mib(w, preset["guests"], preset)
+        # Per guest: the swap file, 4 MiB a round and 4 more, in 4 KiB chunks,
+        # plus the overlay's radix nodes.
+        chunks = (w["swap_mb"] + 4 * w["rounds"] + 4) * 256
+        self.assertEqual(store, -(-preset["guests"] * (chunks + chunks // 512 + 3) * 4096
+                                  // (1 << 20)))
+        self.assertIn(f"memory: {preset['memory'] + 64 + store}\n", text)
+
+    def test_configurations_set_tmem_and_self_ballooning(self):
+        for config, want in (("unchanged", "tmem=off"), ("selfballoon", "tmem=off"),
+                             ("tmem", "tmem_dedup=off tmem_compress=off"),
+                             ("dedup_comp", "tmem_dedup=shared tmem_compress=on")):
+            _, text = self.scenario(config)
+            for g in self.guests(text):
+                self.assertIn(want, g)
+                self.assertEqual("fallow.selfballoon=1" in g, config != "unchanged", g)
+
+
+def same_counts_run_to_run(test, stdout, configs, runs):
+    """Bochs with a fixed clock: every run of a configuration counts the same."""
+    lines = [l for l in stdout.splitlines() if l.startswith("experiment: ") and " run " in l]
+    test.assertEqual(len(lines), len(configs) * runs, stdout)
+    for config in configs:
+        counts = {l.split(": ", 2)[2].split("s wall, ", 1)[1].split(" (log")[0]
+                  for l in lines if l.startswith(f"experiment: {config} run ")}
+        test.assertEqual(len(counts), 1, f"{config} differs run to run: {counts}")
+
+
+def small_experiment(test, guests, preset):
+    out = os.path.join(ROOT, "build", "experiment", f"small-{guests}-results")
+    p = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "experiment.py"),
+                        "--guests", guests, "--preset", "small", "--out", out],
+                       capture_output=True, text=True)
+    test.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+    with open(os.path.join(out, "TABLE.md")) as f:
+        text = f.read()
+    for config in preset["configs"]:
+        test.assertIn(f"| {presets.CONFIGS[config][0]} |", text)
+    test.assertNotIn("| NO |", text)
+    for chart in ("time.png", "sectors.png", "tmem_pool.png"):
+        with open(os.path.join(out, chart), "rb") as f:
+            test.assertEqual(f.read(8), PNG, chart)
+    same_counts_run_to_run(test, p.stdout, preset["configs"], preset["runs"])
+    return p.stdout
+
+
 @unittest.skipIf(os.environ.get("FALLOW_SKIP_EXPERIMENT"), "FALLOW_SKIP_EXPERIMENT set")
 class SmallExperimentTest(unittest.TestCase):
     def test_small_preset_repeats_exactly(self):
-        out = os.path.join(ROOT, "build", "experiment", "small-results")
-        p = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "experiment.py"),
-                            "--preset", "small", "--out", out],
-                           capture_output=True, text=True)
-        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-        with open(os.path.join(out, "TABLE.md")) as f:
-            text = f.read()
-        for config in presets.PRESETS["small"]["configs"]:
-            self.assertIn(f"| {presets.CONFIGS[config][0]} |", text)
-        self.assertNotIn("| NO |", text)
-        for chart in ("time.png", "sectors.png", "tmem_pool.png"):
-            with open(os.path.join(out, chart), "rb") as f:
-                self.assertEqual(f.read(8), PNG, chart)
-        # Bochs with a fixed clock: both runs of a configuration count the same.
-        lines = [l for l in p.stdout.splitlines() if l.startswith("experiment: ") and " run " in l]
-        self.assertEqual(len(lines), 4, p.stdout)
-        for config in presets.PRESETS["small"]["configs"]:
-            counts = {l.split(": ", 2)[2].split("s wall, ", 1)[1].split(" (log")[0]
-                      for l in lines if l.startswith(f"experiment: {config} run ")}
-            self.assertEqual(len(counts), 1, f"{config} differs run to run: {counts}")
+        small_experiment(self, "synthetic", presets.PRESETS["small"])
+
+    def test_small_linux_preset_repeats_exactly(self):
+        """Two Linux guests, two configurations, two runs each: every build
+        verified, and the counts (sectors, emulated wall time, tmem) equal."""
+        stdout = small_experiment(self, "linux", presets.LINUX_PRESETS["small"])
+        self.assertNotIn("NOT VERIFIED", stdout)
 
 
 if __name__ == "__main__":
