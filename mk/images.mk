@@ -14,13 +14,16 @@
 #                 64 MiB: the Linux guests' build workload (linux-build,
 #                 make experiment --guests linux); room for objects and a
 #                 swap file
+#   linuxfs4.img  an ext4 file system (mke2fs -t ext4 -d) of linuxfs's first
+#                 directory (25 files, ~7 MiB) in 16 MiB,
+#                 linux-cleancache-ext4's disk (the same manifest)
 #
 # Other sizes: tools/mkimage.py OUT.img --files N --max-bytes N ... (the
 # experiment's presets call it with their own).
 
 IMAGE_DIR := $(BUILD)/images
 IMAGES := $(IMAGE_DIR)/disktest.img $(IMAGE_DIR)/src.img $(IMAGE_DIR)/linuxtree.img \
-	$(IMAGE_DIR)/linuxfs.img $(IMAGE_DIR)/linuxbuild.img
+	$(IMAGE_DIR)/linuxfs.img $(IMAGE_DIR)/linuxfs4.img $(IMAGE_DIR)/linuxbuild.img
 
 IMAGE_ARGS_disktest := --files 64 --max-bytes 16384 --seed 1
 IMAGE_ARGS_src := --files 1024 --max-bytes 65536 --seed 2
@@ -29,6 +32,8 @@ IMAGE_ARGS_linuxtree := --files 48 --max-bytes 131072 --seed 12 --size 4194304
 # 4 KiB blocks, so each page is one block; 16384 of them: 64 MiB.
 IMAGE_ARGS_linuxfs := --files 200 --dirs 8 --min-bytes 131072 --max-bytes 524288 --seed 13
 LINUXFS_BLOCKS := 16384
+LINUXFS4_DIR := d00
+LINUXFS4_BLOCKS := 4096
 
 .PHONY: images
 images: $(IMAGES)
@@ -47,6 +52,19 @@ $(IMAGE_DIR)/linuxfs.img: tools/mkimage.py mk/images.mk
 	python3 tools/mkimage.py $@.d --tree $(IMAGE_ARGS_linuxfs)
 	PATH=$$PATH:/usr/sbin:/sbin mke2fs -q -F -t ext2 -b 4096 -N 256 -U clear \
 		-E root_owner=0:0 -d $@.d $@.tmp $(LINUXFS_BLOCKS)
+	rm -rf $@.d
+	mv $@.tmp $@
+
+# The same tree, all but its first directory removed, as ext4 (extents,
+# a 4 MiB journal); linux-cleancache-ext4 reads it through ext4's own
+# read path.
+$(IMAGE_DIR)/linuxfs4.img: tools/mkimage.py mk/images.mk
+	@mkdir -p $(dir $@)
+	rm -rf $@.d
+	python3 tools/mkimage.py $@.d --tree $(IMAGE_ARGS_linuxfs)
+	find $@.d -mindepth 1 -maxdepth 1 ! -name $(LINUXFS4_DIR) -exec rm -rf {} +
+	PATH=$$PATH:/usr/sbin:/sbin mke2fs -q -F -t ext4 -b 4096 -N 64 -U clear \
+		-E root_owner=0:0 -d $@.d $@.tmp $(LINUXFS4_BLOCKS)
 	rm -rf $@.d
 	mv $@.tmp $@
 

@@ -1,13 +1,22 @@
-/* fallow-memfill MIB [PASSES]: a Linux user process that takes MIB MiB of
- * anonymous memory, writes a pattern (a function of the page's number and
- * the word's place in it) into every word, then reads all of it back
- * PASSES times (default 2). With more MiB than RAM, Linux swaps pages out
- * and back in (through frontswap first, under Fallow). Prints one line:
- * "memfill: MIB MiB, PAGES pages, PASSES passes, BAD bad pages" and exits
- * 0 when no page was wrong, 1 otherwise (2: bad arguments or no memory).
+/* fallow-memfill MIB [PASSES [KEEP WAITFILE]]: a Linux user process that
+ * takes MIB MiB of anonymous memory, writes a pattern (a function of the
+ * page's number and the word's place in it) into every word, then reads
+ * all of it back PASSES times (default 2). With more MiB than RAM, Linux
+ * swaps pages out and back in (through frontswap first, under Fallow).
+ * Prints one line: "memfill: MIB MiB, PAGES pages, PASSES passes, BAD bad
+ * pages" and exits 0 when no page was wrong, 1 otherwise (2: bad
+ * arguments or no memory).
+ * With KEEP and WAITFILE (linux-frontswap-shrink), after writing it
+ * unmaps all but the first KEEP MiB (the first written, so the first
+ * swapped out), prints "memfill: holding KEEP MiB of MIB", waits until
+ * WAITFILE exists (polling every 100 ms) and then checks the KEEP MiB
+ * it held; the last line counts those.
  * Built static, without libc, by linux/mkinitramfs.sh. */
 #define SYS_WRITE 1
 #define SYS_MMAP 9
+#define SYS_MUNMAP 11
+#define SYS_ACCESS 21
+#define SYS_NANOSLEEP 35
 #define SYS_EXIT 60
 #define PROT_RW 3        /* PROT_READ | PROT_WRITE */
 #define MAP_PRIVATE_ANON 0x22
@@ -15,6 +24,8 @@
 #define MIB_PAGES 256
 #define DEFAULT_PASSES 2
 #define GOLDEN 0x9E3779B97F4A7C15ul
+#define F_OK 0
+#define POLL_NS 100000000l /* WAITFILE's poll: 100 ms */
 
 typedef unsigned long u64;
 
@@ -80,9 +91,12 @@ void memfill_main(long *sp)
 	char **argv = (char **)(sp + 1);
 	u64 mib = sp[0] > 1 ? number(argv[1]) : 0;
 	u64 passes = sp[0] > 2 ? number(argv[2]) : DEFAULT_PASSES;
+	u64 keep = sp[0] > 4 ? number(argv[3]) : mib;
+	const char *waitfile = sp[0] > 4 ? argv[4] : 0;
 	u64 pages = mib * MIB_PAGES, bad = 0, p, i, pass;
 	u64 *mem;
 	char line[128], *e;
+	long pause[2] = { 0, POLL_NS };
 
 	if (!pages)
 		sys3(SYS_EXIT, 2, 0, 0);
@@ -93,6 +107,23 @@ void memfill_main(long *sp)
 	for (p = 0; p < pages; p++)
 		for (i = 0; i < PAGE_WORDS; i++)
 			mem[p * PAGE_WORDS + i] = word(p, i);
+	if (waitfile) {
+		if (!keep || keep > mib)
+			sys3(SYS_EXIT, 2, 0, 0);
+		if (keep < mib)
+			sys3(SYS_MUNMAP, (long)(mem + keep * MIB_PAGES * PAGE_WORDS),
+			     (long)((mib - keep) * MIB_PAGES * PAGE_WORDS * 8), 0);
+		e = put(line, "memfill: holding ");
+		e = put_number(e, keep);
+		e = put(e, " MiB of ");
+		e = put_number(e, mib);
+		e = put(e, "\n");
+		sys3(SYS_WRITE, 1, (long)line, e - line);
+		while (sys3(SYS_ACCESS, (long)waitfile, F_OK, 0) != 0)
+			sys3(SYS_NANOSLEEP, (long)pause, 0, 0);
+		mib = keep;
+		pages = keep * MIB_PAGES;
+	}
 	for (pass = 0; pass < passes; pass++)
 		for (p = 0; p < pages; p++)
 			for (i = 0; i < PAGE_WORDS; i++)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The cleancache backend on Fallow's tmem (patches/0003-mm-cleancache):
- * a private ephemeral pool per mounted file system that opts in (ext2),
- * pages named (pool, inode number, page index). Ephemeral pages are a
+ * a private ephemeral pool per mounted file system that opts in (ext2,
+ * ext4), pages named (pool, inode number, page index). Ephemeral pages are a
  * second chance, never a promise: Fallow may drop any, and a get is
  * exclusive (a hit takes the page out of tmem, the page cache holds it
  * again). A miss costs the one hypercall.
