@@ -4,6 +4,8 @@
 #   make experiment                      scaled preset: every configuration, then the density run
 #   make experiment EXPERIMENT_ARGS='--preset full --runs 5'
 #   make experiment-density              the density run alone (results/density/)
+#   make experiment-linux                the same on Linux guests building C with tcc
+#                                        (tools/experiment.py --guests linux; results/linux/)
 #
 # The small version runs in `make test` (experiment-check).
 
@@ -23,7 +25,7 @@ $(BUILD)/guests/workload.elf: $(BUILD)/guests/obj/guest-abi/guests/workload.c.o 
 -include $(WORKLOAD_PART_OBJS:.o=.d)
 
 EXPERIMENT_ARGS ?=
-.PHONY: experiment experiment-density experiment-check
+.PHONY: experiment experiment-density experiment-linux experiment-check
 experiment: all | deps-test
 	/usr/bin/python3 tools/experiment.py --density $(EXPERIMENT_ARGS)
 
@@ -32,10 +34,14 @@ experiment: all | deps-test
 experiment-density: all | deps-test
 	/usr/bin/python3 tools/experiment.py --density-only --out results/density $(EXPERIMENT_ARGS)
 
-# The small version (two guests, two configurations, two runs each, under
-# Bochs) and the report's own tests. FALLOW_SKIP_EXPERIMENT=1 leaves the
-# boots out.
-experiment-check: all | deps-test
+# Linux guests: the kernel, its initramfs and linuxbuild.img (made by all).
+experiment-linux: all linux | deps-test
+	/usr/bin/python3 tools/experiment.py --guests linux --density $(EXPERIMENT_ARGS)
+
+# The small versions (two guests, two configurations, two runs each, under
+# Bochs: the workload guest's and the Linux guests') and the report's own
+# tests. FALLOW_SKIP_EXPERIMENT=1 leaves the boots out.
+experiment-check: all linux | deps-test
 	/usr/bin/python3 -m unittest discover -s tests/experiment -p 'test_*.py'
 
 TEST_EXTRA += experiment-check

@@ -91,7 +91,13 @@ PRESETS = {
 # `tmem` always (the cleancache and frontswap backends are built in; with
 # tmem=off Fallow refuses their pools and they do nothing).
 LINUX_IMAGE = "linuxbuild"
-LINUX_WORDS = "console=hvc0 earlyprintk=fallow 8250.nr_uarts=0 quiet script=linux-build"
+# clearcpuid=158,306 (X86_FEATURE_RDRAND, _RDSEED): Bochs answers RDRAND
+# and RDSEED from the host's rand(), so with them Linux's random state
+# (address-space layout, hash seeds) and with it the exact counts would
+# differ run to run; without them Linux's entropy is the TSC, which
+# Bochs counts in instructions.
+LINUX_WORDS = ("console=hvc0 earlyprintk=fallow 8250.nr_uarts=0 quiet script=linux-build "
+               "clearcpuid=158,306")
 # Self-ballooning's steps every 50 ms of emulated time: a round of the
 # build takes about a second of it here (the reference's compile, many
 # minutes against its daemon's few seconds).
@@ -106,10 +112,11 @@ def linux_words(w):
 LINUX_PRESETS = {
     "scaled": {
         "memory": 256, "guests": 4, "mem": "48M", "maxmem": "64M",
-        "workload": {"rounds": 2, "jobs": 2, "anon_mb": 24, "swap_mb": 24},
+        "workload": {"rounds": 2, "jobs": 2, "anon_mb": 28, "swap_mb": 32},
         "sb": LINUX_SB, "stats_interval": 1, "timeout": 2400, "runs": 1,
         "density": {"guests": 20, "mem": "32M", "maxmem": "32M",
-                    "workload": {"rounds": 1, "jobs": 1, "anon_mb": 0, "swap_mb": 0},
+                    "workload": {"rounds": 1, "jobs": 1, "anon_mb": 0, "swap_mb": 0,
+                                 "target": "misc", "linger_s": 30},
                     "sb": ("fallow.selfballoon=1 fallow.balloon_interval_ms=50 "
                            "fallow.balloon_floor_kb=1024 fallow.selfballoon_reserve_kb=1024 "
                            "fallow.selfballoon_floor_kb=1024 fallow.selfballoon_floor_div=16"),
@@ -117,7 +124,8 @@ LINUX_PRESETS = {
     },
     "small": {
         "memory": 160, "guests": 2, "mem": "40M", "maxmem": "48M",
-        "workload": {"rounds": 1, "jobs": 2, "anon_mb": 16, "swap_mb": 8},
+        "workload": {"rounds": 1, "jobs": 2, "anon_mb": 8, "swap_mb": 0,
+                     "target": "misc"},
         "sb": LINUX_SB, "stats_interval": 1, "timeout": 900, "runs": 2,
         "configs": ["selfballoon", "tmem"],
     },
