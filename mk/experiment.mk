@@ -34,14 +34,14 @@ experiment: all | deps-test
 experiment-density: all | deps-test
 	/usr/bin/python3 tools/experiment.py --density-only --out results/density $(EXPERIMENT_ARGS)
 
-# Linux guests: the kernel, its initramfs and linuxbuild.img (made by all).
-experiment-linux: all linux | deps-test
+# Linux guests: the kernel, its initramfs and linuxbuild.img (mk/images.mk).
+experiment-linux: all linux $(BUILD)/images/linuxbuild.img | deps-test
 	/usr/bin/python3 tools/experiment.py --guests linux --density $(EXPERIMENT_ARGS)
 
 # The small versions (two guests, two configurations, two runs each, under
 # Bochs: the workload guest's and the Linux guests') and the report's own
 # tests. FALLOW_SKIP_EXPERIMENT=1 leaves the boots out.
-experiment-check: all linux | deps-test
+experiment-check: all linux $(BUILD)/images/linuxbuild.img | deps-test
 	/usr/bin/python3 -m unittest discover -s tests/experiment -p 'test_*.py'
 
 TEST_EXTRA += experiment-check

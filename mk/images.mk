@@ -11,9 +11,10 @@
 #                 manifest (md5sum -c) is in the initramfs
 #   linuxbuild.img an ext2 root of Linux 6.1's host programs' sources, tcc,
 #                 make, busybox and glibc (~9 MiB, tools/mkbuildtree.py) in
-#                 64 MiB: the Linux guests' build workload (linux-build,
-#                 make experiment --guests linux); room for objects and a
-#                 swap file
+#                 64 MiB: the Linux guests' build workload (scripts/linux-build,
+#                 make experiment-linux); room for objects and a swap file.
+#                 Not in `images`: it needs the linux deps (the kernel's
+#                 tarball, tcc), so the experiment targets ask for it
 #   linuxfs4.img  an ext4 file system (mke2fs -t ext4 -d) of linuxfs's first
 #                 directory (25 files, ~7 MiB) in 16 MiB,
 #                 linux-cleancache-ext4's disk (the same manifest)
@@ -23,7 +24,7 @@
 
 IMAGE_DIR := $(BUILD)/images
 IMAGES := $(IMAGE_DIR)/disktest.img $(IMAGE_DIR)/src.img $(IMAGE_DIR)/linuxtree.img \
-	$(IMAGE_DIR)/linuxfs.img $(IMAGE_DIR)/linuxfs4.img $(IMAGE_DIR)/linuxbuild.img
+	$(IMAGE_DIR)/linuxfs.img $(IMAGE_DIR)/linuxfs4.img
 
 IMAGE_ARGS_disktest := --files 64 --max-bytes 16384 --seed 1
 IMAGE_ARGS_src := --files 1024 --max-bytes 65536 --seed 2
@@ -75,7 +76,7 @@ LINUXBUILD_PATHS := scripts include/linux/asn1.h include/linux/asn1_ber_bytecode
 	tools/include/tools
 LINUXBUILD_BLOCKS := 16384
 
-$(IMAGE_DIR)/linuxbuild.img: tools/mkbuildtree.py mk/images.mk
+$(IMAGE_DIR)/linuxbuild.img: tools/mkbuildtree.py mk/images.mk | deps-linux
 	@mkdir -p $(dir $@)
 	rm -rf $@.src $@.d
 	mkdir -p $@.src

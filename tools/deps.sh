@@ -41,7 +41,8 @@ case "${1:-all}" in
 linux|test|all) # the Linux guest kernel and initramfs (linux/)
 	need_file /usr/src/linux-source-6.1.tar.xz linux-source-6.1; need_file /bin/busybox busybox-static
 	need make make; need flex flex; need bison bison; need bc bc; need_file /usr/include/libelf.h libelf-dev
-	need xz xz-utils; need patch patch; need cpio cpio; need_file /usr/sbin/mke2fs e2fsprogs ;;
+	need xz xz-utils; need patch patch; need cpio cpio; need_file /usr/sbin/mke2fs e2fsprogs
+	need tcc tcc ;; # the compiler inside the Linux guests' build workload (tools/mkbuildtree.py)
 esac
 case "${1:-all}" in
 test|all) /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || missing="$missing python3-matplotlib" ;;
