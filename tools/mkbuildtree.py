@@ -26,7 +26,6 @@ import shutil
 import subprocess
 import sys
 
-JOBS_FILE = "JOBS"
 LIBDIR = "/usr/lib/x86_64-linux-gnu"
 TCC_DIR = LIBDIR + "/tcc"
 # What tcc links a program with: the C runtime's start files, libc's
@@ -40,53 +39,44 @@ APPLETS = ["sh", "rm", "mkdir", "cat", "md5sum", "cmp", "echo", "test", "true",
            "time", "date"]
 CFLAGS = "-D__STDC_NO_VLA__=1"  # glibc's regex.h writes a VLA tcc cannot parse
 
-# name: (source dir in the Linux tree, sources, generated, programs: sources)
-PROGRAMS = {
-    "kconfig": ("scripts/kconfig",
-                ["conf.c", "confdata.c", "expr.c", "menu.c", "preprocess.c",
-                 "symbol.c", "util.c"],
-                {"lexer.lex.c": ("flex", "lexer.l"), "parser.tab.c": ("bison", "parser.y")},
-                {"conf": ["conf", "confdata", "expr", "lexer.lex", "menu",
-                          "parser.tab", "preprocess", "symbol", "util"]}),
-    "dtc": ("scripts/dtc",
-            ["dtc.c", "flattree.c", "fstree.c", "data.c", "livetree.c", "treesource.c",
-             "srcpos.c", "checks.c", "util.c", "fdtoverlay.c"]
-            + [f"libfdt/{n}.c" for n in ("fdt", "fdt_ro", "fdt_wip", "fdt_sw", "fdt_rw",
-                                          "fdt_strerror", "fdt_empty_tree",
-                                          "fdt_addresses", "fdt_overlay")],
-            {"dtc-lexer.lex.c": ("flex", "dtc-lexer.l"),
-             "dtc-parser.tab.c": ("bison", "dtc-parser.y")},
-            {}),
-    "misc": ("scripts",
-             ["kallsyms.c", "asn1_compiler.c", "unifdef.c", "bin2c.c", "sorttable.c",
-              "recordmcount.c", "basic/fixdep.c"],
-             {}, {}),
-}
 FDT = [f"libfdt/{n}" for n in ("fdt", "fdt_ro", "fdt_wip", "fdt_sw", "fdt_rw",
                                "fdt_strerror", "fdt_empty_tree", "fdt_addresses",
                                "fdt_overlay")]
-PROGRAMS["dtc"][3].update({
-    "dtc": ["dtc", "flattree", "fstree", "data", "livetree", "treesource", "srcpos",
-            "checks", "util", "dtc-lexer.lex", "dtc-parser.tab"] + FDT,
-    "fdtoverlay": ["fdtoverlay", "util"] + FDT,
-})
-PROGRAMS["misc"][3].update({p: [p] for p in ("kallsyms", "asn1_compiler", "unifdef",
-                                             "bin2c", "sorttable", "recordmcount")})
-PROGRAMS["misc"][3]["fixdep"] = ["basic/fixdep"]
+# name: (source dir in the Linux tree, generated sources: (tool, input),
+#        programs: their objects). Every object but the generated ones is
+# a .c file of the source dir.
+PROGRAMS = {
+    "kconfig": ("scripts/kconfig",
+                {"lexer.lex": ("flex", "lexer.l"), "parser.tab": ("bison", "parser.y")},
+                {"conf": ["conf", "confdata", "expr", "lexer.lex", "menu",
+                          "parser.tab", "preprocess", "symbol", "util"]}),
+    "dtc": ("scripts/dtc",
+            {"dtc-lexer.lex": ("flex", "dtc-lexer.l"),
+             "dtc-parser.tab": ("bison", "dtc-parser.y")},
+            {"dtc": ["dtc", "flattree", "fstree", "data", "livetree", "treesource",
+                     "srcpos", "checks", "util", "dtc-lexer.lex", "dtc-parser.tab"] + FDT,
+             "fdtoverlay": ["fdtoverlay", "util"] + FDT}),
+    "misc": ("scripts", {},
+             dict({p: [p] for p in ("kallsyms", "asn1_compiler", "unifdef", "bin2c",
+                                    "sorttable", "recordmcount")},
+                  fixdep=["basic/fixdep"])),
+}
 EXTRA_CFLAGS = {"dtc": "-DNO_YAML -I. -Ilibfdt", "kconfig": "-I.",
                 "misc": "-I../linux-include"}
 
 
 def copy_sources(src, out):
-    for name, (rel, sources, generated, _) in PROGRAMS.items():
+    for name, (rel, generated, _) in PROGRAMS.items():
         d = os.path.join(out, "src", name)
+        sources = [o + ".c" for o in objects(name) if o not in generated]
         headers = [h for h in glob.glob("*.h" if name == "misc" else "**/*.h",
                                         root_dir=os.path.join(src, rel), recursive=True)
                    if not h.startswith("include-prefixes")]  # dtc's links to arch/
         for s in sources + headers:
             os.makedirs(os.path.dirname(os.path.join(d, s)), exist_ok=True)
             shutil.copy(os.path.join(src, rel, s), os.path.join(d, s))
-        for target, (tool, source) in generated.items():
+        for stem, (tool, source) in generated.items():
+            target = stem + ".c"
             shutil.copy(os.path.join(src, rel, source), d)
             # The flags the kernel's scripts/Makefile.host gives them.
             cmd = (["flex", "-o", target, "-L", source] if tool == "flex" else
@@ -103,7 +93,7 @@ def copy_sources(src, out):
 
 
 def objects(name):
-    progs = PROGRAMS[name][3]
+    progs = PROGRAMS[name][2]
     return sorted({o for objs in progs.values() for o in objs})
 
 
@@ -114,7 +104,7 @@ def makefile(out):
              "CC = tcc", f"CFLAGS = {CFLAGS}", ""]
     alls, cleans = [], []
     for name in PROGRAMS:
-        for prog, objs in PROGRAMS[name][3].items():
+        for prog, objs in PROGRAMS[name][2].items():
             target = f"{name}/{prog}"
             alls.append(target)
             deps = " ".join(f"{name}/{o}.o" for o in objs)
@@ -125,7 +115,7 @@ def makefile(out):
                       f"\tcd {name} && $(CC) $(CFLAGS) {EXTRA_CFLAGS[name]} -c {o}.c -o {o}.o", ""]
             cleans.append(f"{name}/{o}.o")
     # A target per directory: a lighter load builds one (build_target=).
-    dirs = [f"{n}: " + " ".join(f"{n}/{p}" for p in PROGRAMS[n][3]) for n in PROGRAMS]
+    dirs = [f"{n}: " + " ".join(f"{n}/{p}" for p in PROGRAMS[n][2]) for n in PROGRAMS]
     lines = [f"all: {' '.join(alls)}", ""] + dirs + [""] + lines
     lines += [".PHONY: all clean " + " ".join(PROGRAMS), "clean:",
               "\trm -f " + " ".join(alls + cleans), ""]
