@@ -107,25 +107,24 @@ def start_screen_drainer():
 
 
 # ------------------------------------------------------------ the disk image
-def image_name(preset_name):
-    return f"exp-{preset_name}"
-
-
 def linux(preset):
     return preset.get("kind") == "linux"
+
+
+def image_name(preset_name, preset):
+    return presets.LINUX_IMAGE if linux(preset) else f"exp-{preset_name}"
 
 
 def ensure_image(preset_name, preset, build):
     """build/images/exp-PRESET.img, the source tree every guest's disk
     starts from (copy-on-write), made by tools/mkimage.py (again whenever
     the preset's arguments change). Returns (name, its size in bytes)."""
+    name = image_name(preset_name, preset)
+    path = os.path.join(build, "images", name + ".img")
     if linux(preset):  # made by make (mk/images.mk), with the kernel's sources
-        path = os.path.join(build, "images", presets.LINUX_IMAGE + ".img")
         if not os.path.exists(path):
             sys.exit(f"experiment: {path} missing: make {os.path.relpath(path, ROOT)}")
-        return presets.LINUX_IMAGE, os.path.getsize(path)
-    name = image_name(preset_name)
-    path = os.path.join(build, "images", name + ".img")
+        return name, os.path.getsize(path)
     stamp = path + ".args"
     want = " ".join(preset["image"])
     have = open(stamp).read() if os.path.exists(stamp) else None
@@ -138,22 +137,24 @@ def ensure_image(preset_name, preset, build):
     return name, os.path.getsize(path)
 
 
-def disk_size_mib(image_bytes, workload, preset=None):
-    """The Linux guests' disk is their file system image, whole. Else room for the image, the object files (obj_pct of the sources, at
-    least a page each: twice the image is plenty) and the swap area."""
+def disk_size_mib(image_bytes, workload, preset):
+    """The Linux guests' disk is their file system image, whole. The
+    workload guest's has room for the image, the object files (obj_pct of
+    the sources, at least a page each: twice the image is plenty) and the
+    swap area."""
     mib = 1 << 20
-    if preset and linux(preset):
+    if linux(preset):
         return (image_bytes + mib - 1) // mib
     return (2 * image_bytes + workload.get("swap_kb", 0) * 1024 + mib - 1) // mib + 1
 
 
-def store_mib(workload, guests, preset=None):
+def store_mib(workload, guests, preset):
     """The disk_store= that stands in for the host's disk: every chunk a
     guest may write (object files, obj_pct of the sources compiled plus a
     quarter for rounding up to pages, and the whole swap area) and the
     overlay's radix nodes (one per 512 chunks, plus two)."""
     mib = 1 << 20
-    if preset and linux(preset):
+    if linux(preset):
         # The swap file, written whole, and each round's objects and
         # programs (1.3 MiB) with ext2's metadata: 4 MiB a round is ample.
         written = (workload["swap_mb"] + 4 * workload["rounds"] + 4) * mib
@@ -186,8 +187,7 @@ def image_bytes_estimate(preset):
 
 def largest_machine_mib(preset_name, preset, build):
     """The most RAM one boot of the preset needs (configurations or density)."""
-    name = presets.LINUX_IMAGE if linux(preset) else image_name(preset_name)
-    path = os.path.join(build, "images", name + ".img")
+    path = os.path.join(build, "images", image_name(preset_name, preset) + ".img")
     size = os.path.getsize(path) if os.path.exists(path) else image_bytes_estimate(preset)
     need = machine_mib(preset, size, store_mib(preset["workload"], preset["guests"], preset))
     if "density" in preset:
@@ -207,9 +207,9 @@ def image_line(name):
 
 
 # ------------------------------------------------------------ scenarios
-def guest_line(name, mem, maxmem, disk, words, extra="", preset=None):
+def guest_line(preset, name, mem, maxmem, disk, words, extra=""):
     image, size = disk
-    if preset and linux(preset):
+    if linux(preset):
         return (f"module2 /boot/linux/bzImage kind=linux name={name} mem={mem} maxmem={maxmem} "
                 f"initrd=initramfs disk={image} disk_size={size}M {extra}"
                 f"{presets.LINUX_WORDS} {words}").rstrip()
@@ -242,8 +242,8 @@ def config_scenario(preset, config, image, run_no):
              f"timeout: {preset['timeout']}", "exit: success", "cfg:",
              kernel_line(preset, store)] + modules(preset, disk[0])
     for g in range(1, preset["guests"] + 1):
-        lines.append(guest_line(f"g{g}", preset["mem"], preset["maxmem"], disk, words,
-                                tmem_opts + " ", preset))
+        lines.append(guest_line(preset, f"g{g}", preset["mem"], preset["maxmem"], disk, words,
+                                tmem_opts + " "))
     return "\n".join(lines) + "\n"
 
 
@@ -259,8 +259,8 @@ def density_scenario(preset, with_tmem, image):
              f"timeout: {d['timeout']}", "exit: success", "cfg:",
              kernel_line(preset, store)] + modules(preset, disk[0])
     for g in range(1, d["guests"] + 1):
-        lines.append(guest_line(f"d{g}", d["mem"], d["maxmem"], disk, words,
-                                f"start=after:0 {tmem_opts} ", preset))
+        lines.append(guest_line(preset, f"d{g}", d["mem"], d["maxmem"], disk, words,
+                                f"start=after:0 {tmem_opts} "))
     return "\n".join(lines) + "\n"
 
 

@@ -91,7 +91,7 @@ class ScenarioTest(unittest.TestCase):
 
     def test_disk_outside_the_machine(self):
         preset, text = self.scenario("tmem")
-        store = run.store_mib(preset["workload"], preset["guests"])
+        store = run.store_mib(preset["workload"], preset["guests"], preset)
         # 4 guests x (12.5 MiB of objects + 8 MiB of swap + radix nodes)
         self.assertEqual(store, 83)
         self.assertIn(f"memory: {preset['memory'] + 50 + store}\n", text)
