@@ -108,16 +108,11 @@ static u64 actual_pages(void)
 	return ram_pages - balloon_held;
 }
 
-static unsigned int at_least_1(unsigned int v)
-{
-	return v ? v : 1;
-}
-
 /* The self floor: grows with RAM, never under the balloon's own floor. */
 static u64 sb_floor_pages(void)
 {
 	u64 f = READ_ONCE(selfballoon_floor_kb) / KB_PER_PAGE +
-		ram_pages / at_least_1(READ_ONCE(selfballoon_floor_div));
+		ram_pages / max(READ_ONCE(selfballoon_floor_div), 1u);
 
 	return min(max(f, floor_pages()), ram_pages);
 }
@@ -130,9 +125,9 @@ static u64 sb_self_target(u64 committed)
 	u64 cur = actual_pages(), t;
 
 	if (cur > need)
-		t = cur - DIV_ROUND_UP(cur - need, at_least_1(READ_ONCE(selfballoon_down)));
+		t = cur - DIV_ROUND_UP(cur - need, max(READ_ONCE(selfballoon_down), 1u));
 	else
-		t = cur + DIV_ROUND_UP(need - cur, at_least_1(READ_ONCE(selfballoon_up)));
+		t = cur + DIV_ROUND_UP(need - cur, max(READ_ONCE(selfballoon_up), 1u));
 	return clamp_t(u64, t, sb_floor_pages(), ram_pages);
 }
 
@@ -296,7 +291,7 @@ static int __init fallow_balloon_init(void)
 	if (selfballoon)
 		pr_info("fallow-balloon: self-ballooning: %llu pages of RAM, %llu never managed, floor %llu, reserve %lu kB, down 1/%u, up 1/%u\n",
 			ram_pages, boot_reserved, sb_floor_pages(), selfballoon_reserve_kb,
-			at_least_1(selfballoon_down), at_least_1(selfballoon_up));
+			max(selfballoon_down, 1u), max(selfballoon_up, 1u));
 	queue_delayed_work(system_freezable_wq, &balloon_work, 0);
 	return 0;
 nomem:

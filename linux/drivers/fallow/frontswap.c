@@ -107,11 +107,6 @@ static unsigned int window; /* fresh[window] takes this window's stores */
 static void shrink_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(shrink_work, shrink_work_fn);
 
-static unsigned int at_least_1(unsigned int v)
-{
-	return v ? v : 1;
-}
-
 /* The tick runs while frontswap holds pages; a store starts it again. */
 static void shrink_kick(void)
 {
@@ -327,8 +322,8 @@ static void shrink_work_fn(struct work_struct *work)
 	static long last;              /* the count at the last tick */
 	static unsigned int countdown; /* ticks to the next step */
 	static unsigned int ticks;     /* into this window */
-	unsigned int inertia = at_least_1(READ_ONCE(frontswap_inertia));
-	unsigned int hysteresis = at_least_1(READ_ONCE(frontswap_hysteresis));
+	unsigned int inertia = max(READ_ONCE(frontswap_inertia), 1u);
+	unsigned int hysteresis = max(READ_ONCE(frontswap_hysteresis), 1u);
 	long cur = atomic_long_read(&stored);
 
 	if (cur <= 0) {
